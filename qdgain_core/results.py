@@ -1,0 +1,159 @@
+"""Typed, immutable result objects returned by the public API.
+
+Spectra are in units of the peak of the linear absorption (``OD / max OD_0``), energies in
+meV, times in ps, fluences in mJ/cm^2, gain in cm^-1. Arrays are numpy arrays and are
+not to be modified in place (results may be shared through caches).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Gain threshold <N_th> (excitons/dot) by one method of MODEL.md section 5.
+
+    ``n_th`` is ``math.inf`` and ``found`` False when there is no net gain up to the search
+    limit; ``reason`` then says why. A zero threshold (e.g. <n_1S(e)> = 2) is ``0.0``.
+    """
+
+    method: str
+    n_th: float
+    found: bool
+    reason: str = ""
+
+    def as_text(self, digits: int = 3) -> str:
+        """Human-readable value: the number, or the reason there is none."""
+        return f"{self.n_th:.{digits}g}" if self.found else f"no gain ({self.reason})"
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Resolved level scheme of one parameter set (all meV).
+
+    Peak (first-moment) energies of the lines of MODEL.md section 2 and the solved split of
+    the Stokes shift into fine structure and lattice reorganization.
+    """
+
+    fine_structure_mev: float
+    reorganization_mev: float
+    phonon_width_mev: float
+    stokes_mev: float
+    eta_effective: float
+    absorption_mev: float
+    emission_mev: float
+    esa_mev: float
+    biexciton_emission_mev: float
+    trap_esa_mev: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Spectra:
+    """Nonlinear absorption OD_NL(E; <N>, <n>) and its parts at one operating point.
+
+    All spectra in units of max OD_0 (so ``linear_absorption.max() == 1``). ``net`` equals
+    ``ground_state_absorption + excited_state_absorption - stimulated_emission
+    - biexciton_emission``. The single-dot cross sections (``sigma_*``) are per singly
+    excited dot, normalised to the peak of the ground-state absorption cross section.
+    """
+
+    energy_mev: np.ndarray
+    n_avg: float
+    n_doped: float
+    linear_absorption: np.ndarray
+    ground_state_absorption: np.ndarray
+    excited_state_absorption: np.ndarray
+    stimulated_emission: np.ndarray
+    biexciton_emission: np.ndarray
+    net: np.ndarray
+    sigma_se: np.ndarray
+    sigma_esa: np.ndarray
+    sigma_eff: np.ndarray
+    geometry: Geometry
+
+
+@dataclass(frozen=True)
+class SEMap:
+    """OD_NL(E, <N>) on a grid ([001] Fig. 8c-f), in units of max OD_0.
+
+    ``od`` has shape (len(n_values), len(energy_mev)); ``threshold`` is the operating
+    method's <N_th> (drawn as the threshold line).
+    """
+
+    energy_mev: np.ndarray
+    n_values: np.ndarray
+    od: np.ndarray
+    threshold: Threshold
+
+
+@dataclass(frozen=True)
+class PhaseMap:
+    """A quantity over the (chi, eta) plane ([000] Fig. 5).
+
+    ``values`` has shape (len(eta_values), len(chi_values)); for ``quantity == "n_th"``
+    entries with no gain up to the search limit are ``inf``. ``stokes_mev`` is the Stokes
+    shift of each eta row (the lattice coupling varies with eta while ``held_fixed`` stays).
+    """
+
+    quantity: str
+    method: str
+    chi_values: np.ndarray
+    eta_values: np.ndarray
+    values: np.ndarray
+    stokes_mev: np.ndarray
+    held_fixed: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ASECurve:
+    """Stripe ASE output versus pump fluence ([001] Fig. 9, MODEL.md section 5).
+
+    ``spectra`` has shape (len(fluence_mj_cm2), len(energy_mev)), arbitrary units shared
+    by all fluences; ``output_integrated`` is its integral over energy. The threshold is
+    the kink (largest d ln I / d ln J); ``threshold_mj_cm2`` is ``None`` when the output
+    never rises superlinearly in the range (``threshold_reason`` says why).
+    """
+
+    fluence_mj_cm2: np.ndarray
+    n_avg: np.ndarray
+    energy_mev: np.ndarray
+    spectra: np.ndarray
+    output_integrated: np.ndarray
+    peak_net_gain_cm: np.ndarray
+    spike_energy_mev: np.ndarray
+    spike_fwhm_mev: np.ndarray
+    log_slope: np.ndarray
+    threshold_mj_cm2: float | None
+    threshold_n_avg: float | None
+    threshold_reason: str = ""
+
+
+@dataclass(frozen=True)
+class GainDynamics:
+    """Auger-cascade gain dynamics ([002] section S1.5, Fig. 5c).
+
+    ``a_star`` has shape (len(doping_levels), len(n_x_values), len(time_ps)): the
+    band-integrated excited-state absorption in units of the band-integrated linear
+    absorption (negative = gain). ``gain_lifetime_ps`` is the time A* stays negative
+    (0 where it never is). ``operating_a_star`` is A*(t) at the operating point
+    (<N> = params.n_avg, doping fractions of params.n_doped).
+    """
+
+    time_ps: np.ndarray
+    n_x_values: np.ndarray
+    doping_levels: tuple[int, ...]
+    a_star: np.ndarray
+    gain_lifetime_ps: np.ndarray
+    operating_a_star: np.ndarray
+    operating_gain_lifetime_ps: float
+    tau_multiexciton_ps: dict = field(default_factory=dict)
+
+
+def finite_or_none(value: float) -> float | None:
+    """``value`` if finite, else ``None`` (for JSON output)."""
+    return value if math.isfinite(value) else None

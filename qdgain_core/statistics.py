@@ -1,0 +1,163 @@
+"""Occupation statistics: excitons per dot from the pump, 1S(e) electrons from doping.
+
+* One-photon pumping: Poisson, <N> = sigma_pump J / E_pump (MODEL.md section 4; [002] eq. S5).
+* Two-photon pumping: Poisson, <N> = sigma2 F^2 / (sqrt(2 pi) tau_0), F = J / E_pump,
+  tau_0 = tau_FWHM / (2 sqrt(ln 2)), 1 GM = 1e-50 cm^4 s ([004]).
+* Resonant band-edge pumping: each of the g_e band-edge sites excited with probability
+  sin^2(Theta/2), Theta = pi sqrt(J/J_pi) (Rabi picture, [001] section 3.3); N binomial.
+* Doping: grand-canonical fractions of neutral, singly and doubly charged dots
+  Z = 1 + 2 e^{beta e(V-V_1S)} + e^{beta e(2V - 2V_1S - V_C)}, <n> = f_1 + 2 f_2
+  ([002] eqs. S9-S14), optionally averaged over a Gaussian V_1S distribution (eq. S15-S16).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import gammaln
+
+from .lineshapes import K_B_MEV_PER_K
+
+PLANCK_EV_NM = 1239.841984
+EV_TO_J = 1.602176634e-19
+GM_CM4_S = 1e-50
+N_DOPING_QUADRATURE = 41
+
+
+def photon_fluence_cm2(fluence_mj_cm2: np.ndarray, wavelength_nm: float) -> np.ndarray:
+    """Photons per cm^2 in a pulse of ``fluence_mj_cm2`` at ``wavelength_nm``."""
+    photon_energy_j = PLANCK_EV_NM / wavelength_nm * EV_TO_J
+    return np.asarray(fluence_mj_cm2, dtype=float) * 1e-3 / photon_energy_j
+
+
+def n_avg_one_photon(fluence_mj_cm2: np.ndarray, wavelength_nm: float, sigma_cm2: float) -> np.ndarray:
+    """<N> = sigma J / E_pump for one-photon (Poisson) pumping."""
+    return sigma_cm2 * photon_fluence_cm2(fluence_mj_cm2, wavelength_nm)
+
+
+def n_avg_two_photon(fluence_mj_cm2: np.ndarray, wavelength_nm: float, sigma2_gm: float, pulse_fwhm_fs: float) -> np.ndarray:
+    """<N> = sigma2 F^2 / (sqrt(2 pi) tau_0) for a Gaussian pulse (MODEL.md section 4)."""
+    tau0_s = pulse_fwhm_fs * 1e-15 / (2.0 * np.sqrt(np.log(2.0)))
+    photons = photon_fluence_cm2(fluence_mj_cm2, wavelength_nm)
+    return sigma2_gm * GM_CM4_S * photons**2 / (np.sqrt(2.0 * np.pi) * tau0_s)
+
+
+def n_avg_resonant(fluence_mj_cm2: np.ndarray, pi_fluence_mj_cm2: float, g_e: int) -> np.ndarray:
+    """<N> = g_e sin^2(Theta/2), Theta = pi sqrt(J/J_pi) (Rabi picture, [001] section 3.3)."""
+    theta = np.pi * np.sqrt(np.asarray(fluence_mj_cm2, dtype=float) / pi_fluence_mj_cm2)
+    return g_e * np.sin(0.5 * np.minimum(theta, np.pi)) ** 2
+
+
+def poisson_probabilities(n_avg: np.ndarray, n_max: int) -> np.ndarray:
+    """P_N(<N>) for N = 0..n_max, the tail N >= n_max lumped into the last column.
+
+    Shape (*n_avg.shape, n_max + 1); rows sum to 1 exactly.
+    """
+    x = np.asarray(n_avg, dtype=float)[..., None]
+    n = np.arange(n_max + 1)
+    log_x = np.log(np.where(x > 0, x, 1.0))
+    log_p = np.where(n == 0, 0.0, n * log_x) - x - gammaln(n + 1)
+    log_p = np.where((x > 0) | (n == 0), log_p, -np.inf)
+    p = np.exp(log_p)
+    p[..., -1] = np.clip(1.0 - p[..., :-1].sum(axis=-1), 0.0, None)
+    return p
+
+
+def binomial_probabilities(n_avg: np.ndarray, sites: int, n_max: int) -> np.ndarray:
+    """P_N for N = 0..n_max when each of ``sites`` states is excited with p = <N>/sites."""
+    x = np.asarray(n_avg, dtype=float)[..., None]
+    p = np.clip(x / sites, 0.0, 1.0)
+    n = np.arange(n_max + 1)
+    valid = n <= sites
+    k = np.minimum(n, sites)
+    log_comb = gammaln(sites + 1) - gammaln(k + 1) - gammaln(sites - k + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        probs = np.exp(log_comb) * np.where(k == 0, 1.0, p**k) * np.where(sites - k == 0, 1.0, (1.0 - p) ** (sites - k))
+    return np.where(valid, probs, 0.0)
+
+
+def occupation_probabilities(n_avg: np.ndarray, pump_mode: str, g_e: int, n_max: int) -> np.ndarray:
+    """P_N(<N>) for the pump's statistics: binomial for resonant pumping, else Poisson."""
+    if pump_mode == "resonant":
+        return binomial_probabilities(n_avg, g_e, n_max)
+    return poisson_probabilities(n_avg, n_max)
+
+
+def _fractions_at_potential(x: np.ndarray, c: float) -> np.ndarray:
+    """(f0, f1, f2) for x = exp(beta e (V - V_1S)) and c = exp(-beta e V_C) ([002] eq. S11-S13)."""
+    z = 1.0 + 2.0 * x + c * x * x
+    return np.stack([1.0 / z, 2.0 * x / z, c * x * x / z], axis=-1)
+
+
+def doping_fractions(
+    n_doped: float,
+    charging_energy_mev: float = 5.0,
+    temperature_k: float = 295.0,
+    sigma_1s_mv: float = 0.0,
+) -> tuple[float, float, float]:
+    """Fractions (f0, f1, f2) of dots with 0, 1, 2 extra 1S(e) electrons at mean <n>.
+
+    Grand-canonical statistics of [002] eqs. S9-S14 with beta = 1/(k_B T) (T may be an
+    effective temperature, [002] Fig. S5b); with ``sigma_1s_mv`` > 0 the fractions are
+    averaged over a Gaussian distribution of V_1S (eq. S15-S16). The electrode potential is
+    solved so that f1 + 2 f2 = <n>. <n> = 0 and 2 are exact: (1, 0, 0) and (0, 0, 1).
+    """
+    if not 0.0 <= n_doped <= 2.0 or not np.isfinite(n_doped):
+        raise ValueError(f"n_doped: {n_doped!r} is outside the allowed range [0, 2] electrons/dot")
+    if n_doped == 0.0:
+        return 1.0, 0.0, 0.0
+    if n_doped == 2.0:
+        return 0.0, 0.0, 1.0
+    kt = K_B_MEV_PER_K * temperature_k
+    c = float(np.exp(-charging_energy_mev / kt))
+    if sigma_1s_mv <= 0.0:
+        n = n_doped
+        x = ((n - 1.0) + np.sqrt((1.0 - n) ** 2 + c * n * (2.0 - n))) / (c * (2.0 - n))
+        f = _fractions_at_potential(np.asarray(x), c)
+        return float(f[0]), float(f[1]), float(f[2])
+    f = _disordered_fractions(n_doped, c, sigma_1s_mv / kt)
+    return float(f[0]), float(f[1]), float(f[2])
+
+
+def _disordered_fractions(n_doped: float, c: float, sigma_reduced: float) -> np.ndarray:
+    """Fractions averaged over Gaussian V_1S (width in units of kT/e); bisection on the potential."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(N_DOPING_QUADRATURE)
+    weights = weights / weights.sum()
+
+    def mean_fractions(u: np.ndarray) -> np.ndarray:
+        x = np.exp(np.clip(u[..., None] - sigma_reduced * nodes, -700.0, 700.0))
+        return np.tensordot(_fractions_at_potential(x, c), weights, axes=([-2], [0]))
+
+    lo, hi = -50.0 - 10.0 * sigma_reduced, 50.0 + 10.0 * sigma_reduced
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        f = mean_fractions(np.asarray(mid))
+        if f[1] + 2.0 * f[2] < n_doped:
+            lo = mid
+        else:
+            hi = mid
+    return mean_fractions(np.asarray(0.5 * (lo + hi)))
+
+
+def electrons_vs_potential(
+    potential_mv: np.ndarray,
+    v_1s_mv: float,
+    charging_energy_mev: float = 5.0,
+    temperature_k: float = 295.0,
+    sigma_1s_mv: float = 0.0,
+) -> np.ndarray:
+    """<n_1S(e)> at electrode potentials ``potential_mv`` ([002] eq. S14/S16, Fig. 5a).
+
+    Electrons are injected as the potential goes *below* V_1S (reduction), so the
+    reduced variable is beta e (V_1S - V) in the sign convention of the measured curve.
+    """
+    kt = K_B_MEV_PER_K * temperature_k
+    c = float(np.exp(-charging_energy_mev / kt))
+    u = (v_1s_mv - np.asarray(potential_mv, dtype=float)) / kt
+    if sigma_1s_mv <= 0.0:
+        f = _fractions_at_potential(np.exp(np.clip(u, -700.0, 700.0)), c)
+        return f[..., 1] + 2.0 * f[..., 2]
+    nodes, weights = np.polynomial.hermite_e.hermegauss(N_DOPING_QUADRATURE)
+    weights = weights / weights.sum()
+    x = np.exp(np.clip(u[..., None] - (sigma_1s_mv / kt) * nodes, -700.0, 700.0))
+    f = _fractions_at_potential(x, c)
+    return (f[..., 1] + 2.0 * f[..., 2]) @ weights
