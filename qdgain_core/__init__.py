@@ -1,14 +1,27 @@
 """qdgain_core: optical gain in colloidal quantum dots, one ensemble engine for every paper's model.
 
 Pure numpy/scipy (never imports dash or flask). Public API: the names in ``__all__``.
-Design: ../shared/MODEL.md; sources: the papers in ../shared/seeds ([000], [001], [002], [004]).
+Design: ../shared/MODEL.md and docs/model_notes.md; sources: the papers in
+../shared/seeds ([000], [001], [002], [004]).
 """
 
-from .ensemble import nonlinear_absorption
+from .ase import ase_curve, gain_coefficient_cm, level_scheme_variants
+from .dynamics import auger_rate, gain_dynamics
+from .ensemble import geometry_for, nonlinear_absorption
+from .excitation import fluence_from_n_avg, n_avg_from_fluence
 from .maps import phase_cuts, phase_map, phase_maps
-from .observables import all_thresholds, counting_threshold, gain_threshold, measured_ratio, se_map, sigma_eff_ratio
-from .params import FIELD_SPECS, GainParams, coerce_params, rounded
+from .observables import (
+    all_thresholds,
+    counting_threshold,
+    gain_threshold,
+    measured_ratio,
+    se_map,
+    sigma_eff_ratio,
+    threshold_vs_doping,
+)
+from .params import FIELD_SPECS, LINESHAPE_MODELS, PUMP_MODES, THRESHOLD_METHODS, GainParams, coerce_params, rounded
 from .results import ASECurve, GainDynamics, Geometry, PhaseMap, SEMap, Spectra, Threshold
+from .standard_model import standard_model
 from .statistics import doping_fractions, electrons_vs_potential
 
 __version__ = "0.1.0"
@@ -19,17 +32,28 @@ __all__ = [
     "GainDynamics",
     "GainParams",
     "Geometry",
+    "LINESHAPE_MODELS",
+    "PUMP_MODES",
     "PhaseMap",
     "SEMap",
     "Spectra",
+    "THRESHOLD_METHODS",
     "Threshold",
     "all_thresholds",
+    "ase_curve",
+    "auger_rate",
     "coerce_params",
     "counting_threshold",
     "doping_fractions",
     "electrons_vs_potential",
+    "fluence_from_n_avg",
+    "gain_coefficient_cm",
+    "gain_dynamics",
     "gain_threshold",
+    "geometry_for",
+    "level_scheme_variants",
     "measured_ratio",
+    "n_avg_from_fluence",
     "nonlinear_absorption",
     "phase_cuts",
     "phase_map",
@@ -37,4 +61,6 @@ __all__ = [
     "rounded",
     "se_map",
     "sigma_eff_ratio",
+    "standard_model",
+    "threshold_vs_doping",
 ]

@@ -19,6 +19,7 @@ change beyond it).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -191,6 +192,7 @@ def geometry_for(params: GainParams) -> Geometry:
     reorg = bath.lo_reorganization_mev + lam_dl
     stokes = fine + 2.0 * reorg if params.lineshape_model == "cumulant" else params.stokes_mev
     phonon = float(np.sqrt(bath.bath_variance_per_lambda_mev * lam_dl))
+    stokes = float(stokes)
     esa = params.e_a_mev - params.chi * stokes
     return Geometry(
         fine_structure_mev=float(fine),
@@ -207,8 +209,12 @@ def geometry_for(params: GainParams) -> Geometry:
     )
 
 
+@functools.lru_cache(maxsize=64)
 def lines_for(params: GainParams) -> tuple[np.ndarray, np.ndarray, Geometry]:
-    """Energy grid (nE,), the five lines (5, nE) and the geometry at the operating point."""
+    """Energy grid (nE,), the five lines (5, nE) and the geometry at the operating point.
+
+    Cached on the (hashable) parameters; the returned arrays are read-only.
+    """
     geometry = geometry_for(params)
     bath = bath_for(params)
     lam_dl = geometry.reorganization_mev - bath.lo_reorganization_mev
@@ -222,7 +228,10 @@ def lines_for(params: GainParams) -> tuple[np.ndarray, np.ndarray, Geometry]:
         params.trap_shift_mev,
         params.xi,
     )
-    return lines.energy_mev[0], lines.full()[0, 0], geometry
+    energy, full = lines.energy_mev[0], np.ascontiguousarray(lines.full()[0, 0])
+    energy.flags.writeable = False
+    full.flags.writeable = False
+    return energy, full, geometry
 
 
 def od_spectra(probabilities: np.ndarray, coeff: np.ndarray, lines: np.ndarray) -> np.ndarray:

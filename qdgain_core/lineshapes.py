@@ -163,6 +163,8 @@ def place_lines(
     (B, K, n_e) lines with sum(line) * de == 1 (units 1/meV).
     """
     b, m = kernels.shape
+    if 2 * n_e > m:
+        raise ValueError(f"n_e = {n_e} energy points need kernels of at least {2 * n_e} time points, got {m}")
     de = np.asarray(de_mev, dtype=float)[:, None, None]
     e_lo = np.asarray(e_lo_mev, dtype=float)[:, None, None]
     centers = np.asarray(centers_mev, dtype=float)[:, :, None]

@@ -139,6 +139,26 @@ def counting_threshold(
     return float(first_crossing(criterion, (), search_max))
 
 
+def threshold_vs_doping(params: GainParams, n_doped_values: np.ndarray, method: str | None = None) -> np.ndarray:
+    """<N_th> versus <n_1S(e)> ([002] Fig. 5b), other parameters fixed; inf where no gain.
+
+    Doping fractions follow ``params`` (grand canonical, eqs. S9-S16); the lines do not
+    depend on doping, so they are computed once.
+    """
+    method = params.threshold_method if method is None else method
+    values = np.asarray(n_doped_values, dtype=float).ravel()
+    if values.size == 0 or values.size > 1000 or np.any(~np.isfinite(values)) or np.any((values < 0) | (values > 2)):
+        raise ValueError("n_doped_values: need 1 to 1000 values in [0, 2] electrons/dot")
+    if method == "peak":
+        return np.array([gain_threshold(params.with_updates(n_doped=float(v)), "peak").n_th for v in values])
+    energy, lines, geometry = lines_for(params)
+    probe = probe_energy_mev(params, geometry.emission_mev) if method == "probe" else None
+    integrals = line_functionals(method, energy, np.asarray(energy[1] - energy[0]), lines, probe)
+    weights = np.stack([coefficients_for(params.with_updates(n_doped=float(v))) @ integrals for v in values])
+    limit, _ = search_limit(params.pump_mode, params.g_e, params.n_search_max)
+    return first_crossing(linear_criterion(weights, params.pump_mode, params.g_e), (values.size,), limit)
+
+
 def sigma_eff_ratio(params: GainParams) -> float:
     """max_E sigma_eff / max_E sigma_SE of a singly excited dot, clipped at 0 ([000] Fig. 5c,d).
 
