@@ -13,7 +13,7 @@ the ``band`` functional of MODEL.md section 5 applied to each (N, n) sector.
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import expm
+from scipy.linalg import block_diag, expm
 
 from .ensemble import DOPING_LEVELS, LINE_A, fractions_for, line_coefficients, lines_for
 from .observables import line_functionals
@@ -56,6 +56,21 @@ def propagate(initial: np.ndarray, generator: np.ndarray, time_ps: np.ndarray) -
         step = expm(generator * (time_ps[1] - time_ps[0]))
         for i in range(1, time_ps.size):
             out[i] = step @ out[i - 1]
+    return out
+
+
+def observable_history(observable: np.ndarray, generator: np.ndarray, time_ps: np.ndarray) -> np.ndarray:
+    """r(t) = exp(K^T t) o on a uniform grid, so that <o>(t) = r(t) . F(0) for any F(0).
+
+    Propagating the observable (one vector) instead of every initial distribution makes
+    A*(t) for all <N_X> one matrix product; returns (T, N+1).
+    """
+    out = np.empty((time_ps.size, observable.size))
+    out[0] = observable
+    if time_ps.size > 1:
+        step_t = expm(generator * (time_ps[1] - time_ps[0])).T
+        for i in range(1, time_ps.size):
+            out[i] = step_t @ out[i - 1]
     return out
 
 
@@ -109,13 +124,14 @@ def gain_dynamics(
     band = line_functionals("band", energy, np.asarray(energy[1] - energy[0]), lines)
     reference = band[LINE_A]
     initial = poisson_probabilities(x_all, n_max).T
-    a_star = np.empty((len(DOPING_LEVELS), x_all.size, time_ps.size))
-    for level in DOPING_LEVELS:
-        fractions = tuple(float(level == other) for other in DOPING_LEVELS)
-        coeff = line_coefficients(params.g_e, params.g_h, fractions, params.plqy, params.include_esa, n_max=n_max)
-        sector = coeff @ band / reference
-        populations = propagate(initial, cascade_generator(level, n_max, params.tau_xx_ps), time_ps)
-        a_star[level] = np.einsum("tnm,n->mt", populations, sector)
+    sectors = [
+        line_coefficients(params.g_e, params.g_h, tuple(float(level == o) for o in DOPING_LEVELS), params.plqy, params.include_esa, n_max=n_max)
+        @ band / reference
+        for level in DOPING_LEVELS
+    ]
+    generator = block_diag(*(cascade_generator(level, n_max, params.tau_xx_ps) for level in DOPING_LEVELS))
+    history = observable_history(np.concatenate(sectors), generator, time_ps).reshape(time_ps.size, len(DOPING_LEVELS), n_max + 1)
+    a_star = np.einsum("tln,nm->lmt", history, initial)
     operating = np.tensordot(np.array(fractions_for(params)), a_star[:, -1], axes=1)
     lifetimes = _gain_lifetime(time_ps, a_star[:, :-1])
     rates = {

@@ -70,20 +70,20 @@ def line_coefficients(
     """
     n_max = lumped_n_max(g_e, g_h) if n_max is None else n_max
     coeff = np.zeros((n_max + 1, N_LINES))
-    norm = float(g_e * g_h)
+    n_exc = np.arange(n_max + 1)
+    rows = np.arange(n_max + 1)
+    trapped = np.where(n_exc >= 1, 1.0 - plqy, 0.0)
     for n_doped, f_n in zip(DOPING_LEVELS, fractions):
         if f_n == 0.0:
             continue
-        for n_exc in range(n_max + 1):
-            up, down = transition_counts(g_e, g_h, n_exc, n_doped)
-            carriers = n_exc + n_doped
-            up_line = LINE_ESA if (carriers > 0 and include_esa) else LINE_A
-            down_line = LINE_XX if (carriers > 1 and include_esa) else LINE_SE
-            trapped = (1.0 - plqy) if n_exc >= 1 else 0.0
-            coeff[n_exc, up_line] += f_n * (1.0 - trapped) * up / norm
-            coeff[n_exc, down_line] -= f_n * (1.0 - trapped) * down / norm
-            if trapped:
-                coeff[n_exc, LINE_TRAP if include_esa else LINE_A] += f_n * trapped * up / norm
+        up, down = transition_counts(g_e, g_h, n_exc, n_doped)
+        up, down = f_n * up / (g_e * g_h), f_n * down / (g_e * g_h)
+        carriers = n_exc + n_doped
+        up_line = np.where((carriers > 0) & include_esa, LINE_ESA, LINE_A)
+        down_line = np.where((carriers > 1) & include_esa, LINE_XX, LINE_SE)
+        np.add.at(coeff, (rows, up_line), (1.0 - trapped) * up)
+        np.add.at(coeff, (rows, down_line), -(1.0 - trapped) * down)
+        np.add.at(coeff, (rows, LINE_TRAP if include_esa else LINE_A), trapped * up)
     return coeff
 
 

@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 N_COARSE = 161
-N_BISECTION = 36
+N_BISECTION = 24
 ZERO_TOLERANCE = 1e-12
 
 
