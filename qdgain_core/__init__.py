@@ -10,6 +10,7 @@ from .dynamics import auger_rate, gain_dynamics
 from .ensemble import geometry_for, nonlinear_absorption
 from .excitation import fluence_from_n_avg, n_avg_from_fluence
 from .maps import phase_cuts, phase_map, phase_maps
+from .measured import MeasuredPoint, datasets, measured_points
 from .observables import (
     all_thresholds,
     counting_threshold,
@@ -21,12 +22,18 @@ from .observables import (
 )
 from .params import FIELD_SPECS, LINESHAPE_MODELS, PUMP_MODES, THRESHOLD_METHODS, GainParams, coerce_params, rounded
 from .results import ASECurve, GainDynamics, Geometry, PhaseMap, SEMap, Spectra, Threshold
+from .presets import PRESETS, Preset
 from .standard_model import standard_model
 from .statistics import doping_fractions, electrons_vs_potential
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MeasuredPoint",
+    "PRESETS",
+    "Preset",
+    "datasets",
+    "measured_points",
     "ASECurve",
     "FIELD_SPECS",
     "GainDynamics",

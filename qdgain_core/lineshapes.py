@@ -165,19 +165,19 @@ def place_lines(
     b, m = kernels.shape
     if 2 * n_e > m:
         raise ValueError(f"n_e = {n_e} energy points need kernels of at least {2 * n_e} time points, got {m}")
-    de = np.asarray(de_mev, dtype=float)[:, None, None]
-    e_lo = np.asarray(e_lo_mev, dtype=float)[:, None, None]
-    centers = np.asarray(centers_mev, dtype=float)[:, :, None]
-    k = np.arange(n_e)[None, None, :]
-    j = (e_lo - centers) / de + k
     if emission:
-        j = -j
-    j_floor = np.floor(j)
-    frac = j - j_floor
-    idx = j_floor.astype(np.int64) % m
-    rows = np.arange(b)[:, None, None]
-    values = (1.0 - frac) * kernels[rows, idx] + frac * kernels[rows, (idx + 1) % m]
-    energy = e_lo + k * de
+        kernels = np.roll(kernels[:, ::-1], 1, axis=1)
+    de = np.asarray(de_mev, dtype=float)[:, None]
+    e_lo = np.asarray(e_lo_mev, dtype=float)[:, None]
+    start = (e_lo - np.asarray(centers_mev, dtype=float)) / de
+    first = np.floor(start)
+    frac = (start - first)[..., None]
+    extended = np.concatenate([kernels, kernels[:, : n_e + 1]], axis=1)
+    windows = np.lib.stride_tricks.sliding_window_view(extended, n_e + 1, axis=1)
+    rows = np.arange(b)[:, None]
+    picked = windows[rows, first.astype(np.int64) % m]
+    values = (1.0 - frac) * picked[..., :-1] + frac * picked[..., 1:]
+    energy = (e_lo + de * np.arange(n_e))[:, None, :]
     lines = np.clip(values, 0.0, None) * energy
-    area = lines.sum(axis=2, keepdims=True) * de
+    area = lines.sum(axis=2, keepdims=True) * de[..., None]
     return lines / np.where(area > 0.0, area, 1.0)

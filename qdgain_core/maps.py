@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .ensemble import LINE_A, bath_for, build_lines, coefficients_for, geometry_for
+from .ensemble import LINE_A, LINE_ESA, LINE_SE, LINE_TRAP, LINE_XX, LineSet, bath_for, build_lines, coefficients_for, geometry_for
 from .lineshapes import lattice_for_eta
-from .observables import sigma_ratio_from_lines, line_functionals, probe_energy_mev
+from .observables import line_functionals, probe_energy_mev, single_exciton_coefficients
 from .params import THRESHOLD_METHODS, GainParams
 from .results import PhaseMap
 from .statistics import occupation_probabilities
@@ -47,20 +47,16 @@ def phase_maps(
     line_set = build_lines(
         bath, params.e_a_mev, stokes, lam_dl, chi, params.xx_binding_mev, params.trap_shift_mev, params.xi
     )
-    lines = line_set.full()
     coeff = coefficients_for(params)
     limit, _ = search_limit(params.pump_mode, params.g_e, params.n_search_max)
     batch = (eta.size, chi.size)
     if method == "peak":
-        n_th = _peak_thresholds(params, coeff, lines, limit)
+        n_th = _peak_thresholds(params, coeff, line_set.full(), limit)
     else:
-        energy = line_set.energy_mev[:, None, :]
-        de = np.broadcast_to(line_set.de_mev[:, None], batch)
         probe = None
         if method == "probe":
-            emission = params.e_a_mev - stokes
-            probe = np.broadcast_to(np.array([probe_energy_mev(params, e) for e in emission])[:, None], batch)
-        integrals = line_functionals(method, energy, de, lines, probe)
+            probe = np.array([probe_energy_mev(params, e) for e in params.e_a_mev - stokes])
+        integrals = _map_functionals(method, line_set, probe)
         weights = np.einsum("nl,bkl->bkn", coeff, integrals)
         n_th = first_crossing(linear_criterion(weights, params.pump_mode, params.g_e), batch, limit)
     held = {
@@ -70,11 +66,39 @@ def phase_maps(
         "n_doped": params.n_doped,
         "lineshape_model": params.lineshape_model,
     }
-    ratio = sigma_ratio_from_lines(lines, params)
+    ratio = _sigma_ratios(line_set, params)
     return {
         "n_th": PhaseMap("n_th", method, chi, eta, n_th, stokes, held),
         "sigma_ratio": PhaseMap("sigma_ratio", method, chi, eta, ratio, stokes, held),
     }
+
+
+EXCITON_LINES = (LINE_A, LINE_SE, LINE_XX)
+ESA_LINES = (LINE_ESA, LINE_TRAP)
+
+
+def _map_functionals(method: str, line_set: LineSet, probe: np.ndarray | None) -> np.ndarray:
+    """Functional of every line at every map point, (B, K, 5), without materialising (B, K, 5, nE)."""
+    energy, de, exciton, esa = line_set.energy_mev, line_set.de_mev, line_set.exciton_lines, line_set.esa_lines
+    reference = exciton[:, EXCITON_LINES.index(LINE_SE if method == "window" else LINE_A)]
+    on_exciton = line_functionals(method, energy, de, exciton, probe, reference)
+    on_esa = line_functionals(
+        method, energy[:, None], de[:, None], esa, None if probe is None else probe[:, None], reference[:, None]
+    )
+    integrals = np.empty((*esa.shape[:2], 5))
+    integrals[:, :, list(EXCITON_LINES)] = on_exciton[:, None, :]
+    integrals[:, :, list(ESA_LINES)] = on_esa
+    return integrals
+
+
+def _sigma_ratios(line_set: LineSet, params: GainParams) -> np.ndarray:
+    """sigma_eff/sigma_SE at every map point from the exciton and ESA parts separately."""
+    single = single_exciton_coefficients(params)
+    exciton_part = np.einsum("l,ble->be", single[list(EXCITON_LINES)], line_set.exciton_lines)
+    esa_part = np.einsum("l,bkle->bke", single[list(ESA_LINES)], line_set.esa_lines)
+    sigma_eff = -(exciton_part[:, None, :] + esa_part)
+    bare_se = line_set.exciton_lines[:, EXCITON_LINES.index(LINE_SE)].max(axis=-1) * (-single[LINE_SE] / params.plqy)
+    return np.clip(sigma_eff.max(axis=-1) / bare_se[:, None], 0.0, None)
 
 
 def _peak_thresholds(params: GainParams, coeff: np.ndarray, lines: np.ndarray, limit: float) -> np.ndarray:
@@ -84,6 +108,7 @@ def _peak_thresholds(params: GainParams, coeff: np.ndarray, lines: np.ndarray, l
     n_max = coeff.shape[0] - 1
 
     def criterion(x: np.ndarray) -> np.ndarray:
+        x = np.broadcast_to(x, (*lines.shape[:2], x.shape[-1]))
         out = np.empty(x.shape)
         for j in range(x.shape[-1]):
             probs = occupation_probabilities(x[..., j], params.pump_mode, params.g_e, n_max)

@@ -43,17 +43,21 @@ def line_functionals(
     de_mev: np.ndarray,
     lines: np.ndarray,
     probe_mev: np.ndarray | None = None,
+    reference: np.ndarray | None = None,
 ) -> np.ndarray:
     """The linear functional of ``method`` applied to each line: (…, L, nE) -> (…, L).
 
     ``energy_mev`` (…, nE) and ``de_mev`` (…) broadcast against ``lines`` without the line
-    axis; ``probe_mev`` (…) is needed for ``probe``.
+    axis; ``probe_mev`` (…) is needed for ``probe``. ``reference`` (…, nE) is the line whose
+    FWHM band defines ``window`` / ``band``; by default it is taken from ``lines`` in
+    LINE_* order.
     """
     de = np.asarray(de_mev)[..., None]
     if method == "total":
         return lines.sum(axis=-1) * de
     if method in ("window", "band"):
-        reference = lines[..., LINE_SE if method == "window" else LINE_A, :]
+        if reference is None:
+            reference = lines[..., LINE_SE if method == "window" else LINE_A, :]
         mask = half_maximum_mask(reference)[..., None, :]
         return np.where(mask, lines, 0.0).sum(axis=-1) * de
     if method == "probe":
@@ -169,9 +173,14 @@ def sigma_eff_ratio(params: GainParams) -> float:
     return float(sigma_ratio_from_lines(lines, params)[()])
 
 
+def single_exciton_coefficients(params: GainParams) -> np.ndarray:
+    """Line coefficients (5,) of a dot holding exactly one exciton and no extra electron."""
+    return line_coefficients(params.g_e, params.g_h, (1.0, 0.0, 0.0), params.plqy, params.include_esa)[1]
+
+
 def sigma_ratio_from_lines(lines: np.ndarray, params: GainParams) -> np.ndarray:
     """sigma_eff/sigma_SE for lines of shape (..., 5, nE)."""
-    single = line_coefficients(params.g_e, params.g_h, (1.0, 0.0, 0.0), params.plqy, params.include_esa)[1]
+    single = single_exciton_coefficients(params)
     bare_se = lines[..., LINE_SE, :].max(axis=-1) * (-single[LINE_SE] / params.plqy)
     sigma_eff = -np.einsum("l,...le->...e", single, lines)
     return np.clip(sigma_eff.max(axis=-1) / bare_se, 0.0, None)

@@ -52,7 +52,8 @@ def standard_model(
     after_delay = np.stack([step.T @ sector for step in steps])
 
     def criterion(x: np.ndarray) -> np.ndarray:
-        return np.einsum("dkn,dn->dk", poisson_probabilities(x, SM_N_MAX), after_delay)
+        probs = poisson_probabilities(x, SM_N_MAX)
+        return after_delay @ probs.T if x.ndim == 1 else np.einsum("dkn,dn->dk", probs, after_delay)
 
     n_th = first_crossing(criterion, (diameters.size,), params.n_search_max)
     counting = first_crossing(lambda x: poisson_probabilities(x, SM_N_MAX) @ sector, (), params.n_search_max)

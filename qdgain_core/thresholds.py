@@ -26,11 +26,11 @@ def first_crossing(
 ) -> np.ndarray:
     """Smallest x in [0, search_max] with criterion(x) <= 0, per problem; inf if none.
 
-    ``criterion`` maps x of shape (*batch_shape, K) to W of the same shape.
+    ``criterion`` is called with either the shared coarse grid, shape (K,), or one value
+    per problem, shape (*batch_shape, 1), and returns W of shape (*batch_shape, K).
     """
     grid = np.linspace(0.0, search_max, n_coarse)
-    x = np.broadcast_to(grid, (*batch_shape, n_coarse))
-    values = criterion(x)
+    values = np.broadcast_to(criterion(grid), (*batch_shape, n_coarse))
     negative = values <= ZERO_TOLERANCE
     found = negative.any(axis=-1)
     first = np.argmax(negative, axis=-1)
@@ -61,6 +61,8 @@ def linear_criterion(weights: np.ndarray, pump_mode: str, g_e: int) -> Callable[
 
     def criterion(x: np.ndarray) -> np.ndarray:
         probs = occupation_probabilities(x, pump_mode, g_e, n_max)
+        if x.ndim == 1:
+            return weights @ probs.T
         return np.einsum("...kn,...n->...k", probs, weights)
 
     return criterion

@@ -205,11 +205,12 @@ def test_no_gain_is_reported_with_a_reason_not_a_number():
     assert limit == 2.0 and "saturates" in reason
 
 
-def test_phase_map_matches_operating_point():
-    params = GainParams(chi=0.6, eta=2.0)
-    maps = phase_maps(params, [0.6], [geometry_for(params).eta_effective])
-    assert maps["n_th"].values[0, 0] == pytest.approx(gain_threshold(params).n_th, rel=1e-6)
-    assert maps["sigma_ratio"].values[0, 0] == pytest.approx(sigma_eff_ratio(params), rel=1e-6)
+@pytest.mark.parametrize("method", ["window", "band", "total", "probe", "peak"])
+def test_phase_map_matches_operating_point(method):
+    params = GainParams(chi=0.6, eta=2.0, plqy=0.9)
+    maps = phase_maps(params, [0.2, 0.6], [geometry_for(params).eta_effective, 5.0], method)
+    assert maps["n_th"].values[0, 1] == pytest.approx(gain_threshold(params, method).n_th, rel=1e-4)
+    assert maps["sigma_ratio"].values[0, 1] == pytest.approx(sigma_eff_ratio(params), rel=1e-6)
 
 
 def test_unsaturated_counts_can_go_negative_but_saturated_cannot():
