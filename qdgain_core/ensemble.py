@@ -33,6 +33,7 @@ LINE_A, LINE_SE, LINE_ESA, LINE_XX, LINE_TRAP = range(5)
 LINE_NAMES = ("ground_state_absorption", "stimulated_emission", "excited_state_absorption", "biexciton_emission", "trap_esa")
 N_LINES = 5
 DOPING_LEVELS = (0, 1, 2)
+MAX_N_AVG = 50.0
 
 
 def transition_counts(g_e: int, g_h: int, n_excitons, n_doped, saturate: bool = True):
@@ -96,6 +97,11 @@ def coefficients_for(params: GainParams, fractions: tuple[float, float, float] |
     """``line_coefficients`` of the parameter set (doping from ``params.n_doped`` unless given)."""
     fractions = fractions_for(params) if fractions is None else fractions
     return line_coefficients(params.g_e, params.g_h, fractions, params.plqy, params.include_esa)
+
+
+def single_exciton_coefficients(params: GainParams) -> np.ndarray:
+    """Line coefficients (5,) of a dot holding exactly one exciton and no extra electron."""
+    return line_coefficients(params.g_e, params.g_h, (1.0, 0.0, 0.0), params.plqy, params.include_esa)[1]
 
 
 def bath_for(params: GainParams) -> BathSpec:
@@ -249,13 +255,15 @@ def nonlinear_absorption(params: GainParams, n_avg: float | None = None) -> Spec
     sigma_eff = sigma_SE - sigma_ESA of a singly excited, undoped dot ([000] Eq. 5).
     """
     n_avg = params.n_avg if n_avg is None else float(n_avg)
+    if not 0.0 <= n_avg <= MAX_N_AVG:
+        raise ValueError(f"n_avg: {n_avg!r} is outside the allowed range [0, {MAX_N_AVG:g}] excitons/dot")
     energy, lines, geometry = lines_for(params)
     coeff = coefficients_for(params)
     probs = occupation_probabilities(np.array(n_avg), params.pump_mode, params.g_e, coeff.shape[0] - 1)
     weights = probs @ coeff
     scale = 1.0 / lines[LINE_A].max()
     parts = weights[:, None] * lines * scale
-    single = line_coefficients(params.g_e, params.g_h, (1.0, 0.0, 0.0), params.plqy, params.include_esa)[1]
+    single = single_exciton_coefficients(params)
     sigma_se = -single[LINE_SE] * lines[LINE_SE] * scale / max(params.plqy, 1e-12)
     sigma_loss = (single[:, None] * lines).clip(min=0.0).sum(axis=0) * scale
     sigma_eff = -(single @ lines) * scale

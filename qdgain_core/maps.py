@@ -11,9 +11,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from .ensemble import LINE_A, LINE_ESA, LINE_SE, LINE_TRAP, LINE_XX, LineSet, bath_for, build_lines, coefficients_for, geometry_for
+from .ensemble import (
+    LINE_A,
+    LINE_ESA,
+    LINE_SE,
+    LINE_TRAP,
+    LINE_XX,
+    LineSet,
+    bath_for,
+    build_lines,
+    coefficients_for,
+    geometry_for,
+    single_exciton_coefficients,
+)
 from .lineshapes import lattice_for_eta
-from .observables import line_functionals, probe_energy_mev, single_exciton_coefficients
+from .observables import line_functionals, probe_energy_mev
 from .params import THRESHOLD_METHODS, GainParams
 from .results import PhaseMap
 from .statistics import occupation_probabilities

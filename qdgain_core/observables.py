@@ -19,9 +19,10 @@ from .ensemble import (
     LINE_A,
     LINE_SE,
     coefficients_for,
-    line_coefficients,
     lines_for,
+    nonlinear_absorption,
     od_spectra,
+    single_exciton_coefficients,
     transition_counts,
 )
 from .params import THRESHOLD_METHODS, GainParams
@@ -173,11 +174,6 @@ def sigma_eff_ratio(params: GainParams) -> float:
     return float(sigma_ratio_from_lines(lines, params)[()])
 
 
-def single_exciton_coefficients(params: GainParams) -> np.ndarray:
-    """Line coefficients (5,) of a dot holding exactly one exciton and no extra electron."""
-    return line_coefficients(params.g_e, params.g_h, (1.0, 0.0, 0.0), params.plqy, params.include_esa)[1]
-
-
 def sigma_ratio_from_lines(lines: np.ndarray, params: GainParams) -> np.ndarray:
     """sigma_eff/sigma_SE for lines of shape (..., 5, nE)."""
     single = single_exciton_coefficients(params)
@@ -191,12 +187,7 @@ def measured_ratio(params: GainParams, n_avg: float | None = None) -> float:
 
     [001]: 1 without ESA, about 0.3 with ESA; measured 0.10 in CdSe cores.
     """
-    n_avg = params.n_avg if n_avg is None else n_avg
-    _, lines, _ = lines_for(params)
-    coeff = coefficients_for(params)
-    probs = occupation_probabilities(np.array(n_avg), params.pump_mode, params.g_e, coeff.shape[0] - 1)
-    od = od_spectra(probs, coeff, lines)
-    return float(max(-od.min(), 0.0) / lines[LINE_A].max())
+    return float(max(-nonlinear_absorption(params, n_avg).net.min(), 0.0))
 
 
 def se_map(params: GainParams, n_values: np.ndarray | None = None) -> SEMap:
