@@ -5,6 +5,8 @@ Delta_FS, Delta_XX, widths, T, degeneracies, doping) and varies the lattice coup
 eta sets Delta_ph = Delta_FS / eta, hence lambda_DL = Delta_ph^2 / 2kT and the Stokes
 shift Delta_SS = Delta_FS + 2 lambda. chi places the ESA at E_A - chi Delta_SS. All
 points are computed at once: one FFT kernel per eta row, ESA lines placed per (eta, chi).
+Rows whose Stokes shift would exceed half of E_A (emission below E_A/2: outside the
+model's domain) are NaN in both maps.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .statistics import occupation_probabilities
 from .thresholds import first_crossing, linear_criterion, search_limit
 
 MAP_QUANTITIES = ("n_th", "sigma_ratio")
+MAX_STOKES_FRACTION = 0.5
 MAX_MAP_POINTS = 201 * 201
 PEAK_COARSE_POINTS = 41
 
@@ -54,10 +57,13 @@ def phase_maps(
         raise ValueError("map axes: chi must be finite and eta finite and positive")
     geometry = geometry_for(params)
     bath = bath_for(params)
+    stokes_cap = MAX_STOKES_FRACTION * params.e_a_mev
     lam_dl = lattice_for_eta(geometry.fine_structure_mev, eta, bath)
     stokes = geometry.fine_structure_mev + 2.0 * (bath.lo_reorganization_mev + lam_dl)
+    outside = stokes > stokes_cap
+    lam_used = np.where(outside, np.maximum((stokes_cap - geometry.fine_structure_mev) / 2.0 - bath.lo_reorganization_mev, 0.0), lam_dl)
     line_set = build_lines(
-        bath, params.e_a_mev, stokes, lam_dl, chi, params.xx_binding_mev, params.trap_shift_mev, params.xi
+        bath, params.e_a_mev, np.minimum(stokes, stokes_cap), lam_used, chi, params.xx_binding_mev, params.trap_shift_mev, params.xi
     )
     coeff = coefficients_for(params)
     limit, _ = search_limit(params.pump_mode, params.g_e, params.n_search_max)
@@ -79,6 +85,8 @@ def phase_maps(
         "lineshape_model": params.lineshape_model,
     }
     ratio = _sigma_ratios(line_set, params)
+    n_th[outside] = np.nan
+    ratio[outside] = np.nan
     return {
         "n_th": PhaseMap("n_th", method, chi, eta, n_th, stokes, held),
         "sigma_ratio": PhaseMap("sigma_ratio", method, chi, eta, ratio, stokes, held),

@@ -96,7 +96,8 @@ class PhaseMap:
     """A quantity over the (chi, eta) plane ([000] Fig. 5).
 
     ``values`` has shape (len(eta_values), len(chi_values)); for ``quantity == "n_th"``
-    entries with no gain up to the search limit are ``inf``. ``stokes_mev`` is the Stokes
+    entries with no gain up to the search limit are ``inf``; rows whose Stokes shift would
+    exceed E_A/2 are ``nan`` (outside the model's domain). ``stokes_mev`` is the Stokes
     shift of each eta row (the lattice coupling varies with eta while ``held_fixed`` stays).
     """
 

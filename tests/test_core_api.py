@@ -95,6 +95,9 @@ def test_maps_and_cuts_shapes_and_limits():
     assert phase.values.shape == (5, 7) and phase.stokes_mev.shape == (5,)
     cuts = phase_cuts(GainParams(), chi, eta)
     assert cuts["n_th_vs_chi"].shape == (7,) and cuts["ratio_vs_eta"].shape == (5,)
+    absurd = phase_map(GainParams(stokes_mev=60.0, eta=5.0), chi, np.array([0.05, 1.0]))
+    assert np.isnan(absurd.values[0]).all() and np.isfinite(absurd.values[1]).all()
+    assert absurd.stokes_mev[0] > GainParams().e_a_mev / 2
     with pytest.raises(ValueError, match="map size"):
         phase_map(GainParams(), np.zeros(500), np.ones(500))
     with pytest.raises(ValueError, match="quantity"):
