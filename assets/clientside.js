@@ -1,0 +1,93 @@
+/* qdgain: small browser-side helpers (loaded by Dash from assets/). */
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    qdgain: {
+        /* Mirror the committed state into the address bar without reloading or adding history. */
+        writeQuery: function (data) {
+            if (data && typeof data.query === "string") {
+                var target = window.location.pathname + data.query + window.location.hash;
+                var current = window.location.pathname + window.location.search + window.location.hash;
+                if (target !== current) {
+                    window.history.replaceState(window.history.state, "", target);
+                }
+            }
+        },
+        /* Open the tab named by the URL hash (#ase, #about); anything else leaves the tabs alone. */
+        tabsFromHash: function (hash, names) {
+            var noUpdate = window.dash_clientside.no_update;
+            var name = (hash || "").replace(/^#/, "");
+            if (!names || !name) {
+                return [noUpdate, noUpdate];
+            }
+            if (name === names.about) {
+                return [names.about, noUpdate];
+            }
+            if (names.panels.indexOf(name) >= 0) {
+                return [names.dashboard, name];
+            }
+            return [noUpdate, noUpdate];
+        },
+        /* Mirror the open tab into the URL hash (no reload, no history entry). */
+        writeHash: function (outer, inner, names) {
+            if (!names || !outer) {
+                return;
+            }
+            var hash = outer === names.about ? "#" + names.about : (inner ? "#" + inner : "");
+            if (hash !== window.location.hash) {
+                window.history.replaceState(window.history.state, "",
+                    window.location.pathname + window.location.search + hash);
+            }
+        },
+        /* Keep a main field's slider and number input in step (slider positions are log10 for log fields).
+           A typed value is clamped to the field's range; the server validates again. */
+        syncSlider: function (position, value, applied, specs) {
+            var noUpdate = window.dash_clientside.no_update;
+            var context = window.dash_clientside.callback_context;
+            var triggered = (context.triggered || []).map(function (t) { return t.prop_id; });
+            var field = String(((context.inputs_list || [])[0] || {}).id || "").replace(/^slider-/, "");
+            var spec = specs && specs[field];
+            if (!spec || triggered.length < 1) {
+                return [noUpdate, noUpdate];
+            }
+            var clamp = function (x, lo, hi) { return Math.min(Math.max(x, lo), hi); };
+            var toPosition = function (x) {
+                return clamp(spec.log ? Math.log10(x) : x, spec.position_min, spec.position_max);
+            };
+            if (triggered.indexOf("applied-main-values.data") >= 0) {
+                var loaded = applied && applied[field];
+                if (typeof loaded !== "number" || !isFinite(loaded) || (spec.log && loaded <= 0)) {
+                    return [noUpdate, noUpdate];
+                }
+                return [toPosition(loaded), loaded];
+            }
+            if (triggered.length !== 1) {
+                return [noUpdate, noUpdate];
+            }
+            if (triggered[0].indexOf("slider-") === 0) {
+                if (typeof position !== "number" || !isFinite(position)) {
+                    return [noUpdate, noUpdate];
+                }
+                var shown = spec.log ? Math.pow(10, position) : position;
+                return [noUpdate, Number(clamp(shown, spec.min, spec.max).toPrecision(4))];
+            }
+            if (typeof value !== "number" || !isFinite(value) || (spec.log && value <= 0)) {
+                /* an emptied or unusable box shows the slider's value again */
+                if (typeof position !== "number" || !isFinite(position)) {
+                    return [noUpdate, noUpdate];
+                }
+                return [noUpdate, Number((spec.log ? Math.pow(10, position) : position).toPrecision(4))];
+            }
+            var used = clamp(value, spec.min, spec.max);
+            return [toPosition(used), used === value ? noUpdate : used];
+        },
+        /* The link the "Copy link" button puts on the clipboard. */
+        currentLink: function () {
+            return window.location.href;
+        }
+    }
+});
+
+/* Slider tooltips of log10 sliders show the value, not its logarithm. */
+window.dccFunctions = window.dccFunctions || {};
+window.dccFunctions.qdgainPow10 = function (position) {
+    return Number(Math.pow(10, position).toPrecision(3));
+};

@@ -1,0 +1,163 @@
+"""The "About the model" tab: equations (MathJax), assumptions, and which paper figure each panel reproduces."""
+
+from __future__ import annotations
+
+import re
+
+from dash import dcc, html
+
+from .panels import PANELS
+
+REFERENCES: tuple[tuple[str, str], ...] = (
+    ("[000]", "D. Zenatti and P. Kambhampati, “Optical gain in colloidal quantum dots is limited by biexciton "
+              "absorption, not biexciton recombination.”"),
+    ("[001]", "D. Zenatti and P. Kambhampati, “A Path towards Thresholdless Colloidal Quantum Dot Lasers by Solving "
+              "Decades of Mythology on Optical Gain.”"),
+    ("[002]", "J. J. Geuchies, B. Brynjarsson, G. Grimaldi, S. Gudjonsdottir, W. van der Stam, W. H. Evers and "
+              "A. J. Houtepen, “Quantitative electrochemical control over optical gain in quantum-dot solids” "
+              "(with its Supporting Information)."),
+    ("[004]", "B. T. Diroll, J. P. Cassidy, D. Harankahage, M. Hua, X.-M. Lin and M. Zamkov, “Large Two-Photon Cross "
+              "Sections and Low-Threshold Multiphoton Lasing of CdS/CdSe/CdS Quantum Shells,” Nanoscale."),
+)
+
+MODEL_TEXT = r"""
+### One engine for every paper
+
+A film of quantum dots is pumped so that each dot holds on average $\langle N\rangle$ excitons; electrochemistry
+may add $\langle n\rangle = \langle n_{1S(e)}\rangle$ extra electrons. The nonlinear absorption of the ensemble is
+
+$$
+\mathrm{OD_{NL}}(E) = \sum_n f_n \sum_N P_N \,\frac{U(N,n)\,L_\uparrow(E) - D(N,n)\,L_\downarrow(E)}{g_e g_h},
+$$
+
+$$
+U = \max(g_e - N - n, 0)\,\max(g_h - N, 0), \qquad D = \min(N + n, g_e)\,\min(N, g_h)
+$$
+
+([000] Eq. 1; [002] Eq. S6). $U$ counts band-edge transitions that can still absorb, $D$ those that can emit.
+An empty dot absorbs with the ground-state line $L_A$; a dot that already holds carriers absorbs into the
+biexciton manifold with the excited-state-absorption (ESA) line $L_{ESA}$ ([000] Eq. 5). A dot with one
+electron–hole pair emits on the single-exciton line $L_{SE}$, otherwise on the biexciton line $L_{XX}$.
+**Net gain means $\mathrm{OD_{NL}} < 0$.** With all lines equal this is plain transition counting: the
+threshold is $\langle N_{th}\rangle = 1.54$ for $g_e = 2$, $g_h = 4$ ([002] Fig. S4).
+
+### The two control parameters
+
+The emission sits a Stokes shift $\Delta_{SS}$ below the absorption; the ESA peak sits at $E_A - \chi\,\Delta_{SS}$:
+
+$$
+\chi = \frac{\Delta^{A}_{XX}}{\Delta_{SS}} \quad\text{([000] Eq. 6)}, \qquad
+\eta = \frac{\Delta_{FS}}{\Delta_{ph}} \quad\text{([000] Eq. 7)}, \qquad
+\Delta_{SS} = \Delta_{FS} + 2\lambda .
+$$
+
+$\Delta_{FS}$ is the exciton fine-structure splitting, $\lambda$ the lattice reorganization energy and
+$\Delta_{ph}^2 = 2\lambda k_B T$ the width of the phonon progression. Large $\eta$ (crystalline CdSe, $\eta\approx 10$)
+is a **three-level system**: ESA stays locked to the emission and cancels it. Small $\eta$ (soft, polaronic
+lattices such as perovskites) is a **four-level system**: emission leaves the loss behind and the threshold drops.
+
+### Lineshapes
+
+Absorption and emission of one transition share the lineshape function of a spin–boson (cumulant) model
+([000] Eqs. 3–4):
+
+$$
+g(t) = \int d\Omega\, \frac{J(\Omega)}{\pi\Omega^2}
+\left[\coth\frac{\Omega}{2k_BT}(1-\cos\Omega t) + i(\sin\Omega t - \Omega t)\right],
+$$
+
+$$
+\sigma_A(E) \propto E\,\mathrm{Re}\!\int_0^\infty e^{i(E-E_0)t - g(t)}\,dt, \qquad
+\sigma_{SE}(E) \propto E\,\mathrm{Re}\!\int_0^\infty e^{i(E-E_0+2\lambda)t - g^*(t)}\,dt ,
+$$
+
+so absorption and stimulated emission obey the Einstein (McCumber) relation. The **Simple Model** of [001]
+(§3.3) replaces every line by a Gaussian of one width (lineshape model "gaussian").
+
+### Gain threshold and cross section
+
+$\langle N_{th}\rangle$ is the smallest $\langle N\rangle$ with net gain. The *window* method integrates
+$\mathrm{OD_{NL}}$ over the single-exciton emission band ([000] Eq. 8); *band* over the absorption band
+([002]); *total* over all energies (it must equal transition counting); *peak* asks for a net gain of a
+fraction of the absorption peak; *probe* looks at one photon energy ([002] Fig. 5d). When there is no gain
+up to the search limit the dashboard says **no gain** and why — never a number.
+
+$$
+\sigma_{\mathrm{eff}}(E) = \sigma_{SE}(E) - \sigma_{ESA}(E) \quad\text{([000] Eq. 5)}, \qquad
+\frac{\sigma_{\mathrm{eff}}}{\sigma_{SE}} = \frac{\max_E \sigma_{\mathrm{eff}}}{\max_E \sigma_{SE}} .
+$$
+
+### Excitation and doping statistics
+
+One-photon pumping gives a Poisson distribution with $\langle N\rangle = \sigma_{pump} J / E_{pump}$;
+two-photon pumping ([004]) $\langle N\rangle = \sigma_2 F^2/(\sqrt{2\pi}\,\tau_0)$; resonant band-edge pumping
+([001] §3.3) excites each band-edge site with probability $\sin^2(\Theta/2)$, $\Theta = \pi\sqrt{J/J_\pi}$.
+Doping uses the grand-canonical partition function of [002] (Eqs. S9–S16),
+
+$$
+Z = 1 + 2e^{\beta e (V - V_{1S})} + e^{\beta e (2V - 2V_{1S} - V_C)}, \qquad \langle n\rangle = f_1 + 2 f_2 .
+$$
+
+### Amplified spontaneous emission
+
+The material gain is $g(E) = -n_{QD}\,\sigma_{A,peak}\,\mathrm{OD_{NL}}(E)/\max \mathrm{OD_0}$ and a stripe of
+length $L$ emits $I(E) = A_{sp}(E)\,(e^{g_{net}L} - 1)/g_{net}$ with $g_{net} = \Gamma g - \alpha$ ([001] Fig. 9).
+The ASE threshold is the kink of $I(J)$ on log–log axes.
+
+### Gain dynamics
+
+Multiexcitons decay by Auger recombination, $N \to N-1$ at
+$k(N,n) = \tfrac{k_{XX}}{8}(N+n)N\left[\max(N+n-1,0) + \max(N-1,0)\right]$ ([002] Eq. S22), solved exactly.
+$\tau_{XX} = 310$ ps gives $\tau_{XXX} = 68.9$ ps.
+
+### Assumptions and project choices
+
+* Lines are area-normalised; all transitions of one dot shift together with its size (one inhomogeneous
+  convolution).
+* The phase maps hold the operating point's electronic quantities fixed ($\Delta_{FS}$, $\Delta_{XX}$, widths,
+  $T$, degeneracies, doping) and vary the lattice coupling with $\eta$, which also changes $\Delta_{SS}$.
+* The ESA and biexciton emission carry the lattice displacement *difference* $(\xi - 1)^2\lambda$ between
+  biexciton and exciton (default $\xi = 1$).
+* Surface trapping: a fraction $1 - \mathrm{PLQY}$ of excited dots cannot emit and absorbs deeper in the
+  emission band ([000] Fig. 4a,b).
+* ASE saturates the gain–length product (a choice of this project; the papers are silent), and the gain
+  lifetime counts while net gain exceeds 1 % of the band absorption.
+* Where the papers are silent the choices are the project's own; see MODEL.md in the repository.
+
+### Using the dashboard
+
+Drag a slider: the spectra and key numbers follow while you drag, the maps, ASE and dynamics follow when you
+let go. Type exact values into the boxes. **Copy link** copies a URL holding the whole state; opening it
+restores exactly that state. Every panel has a **CSV** button (exactly the plotted data, with units and the
+parameters in the header) and a camera icon in its toolbar for a PNG.
+"""
+
+
+CITATION = re.compile(r"(?<!\{\()\[(\d{3})\]")
+
+
+def linked_citations(markdown: str) -> str:
+    """Turn "[000]" citations outside formulas into links to the reference list."""
+    return CITATION.sub(r"[\\[\1\\]](#ref-\1)", markdown)
+
+
+def panel_table() -> html.Table:
+    """Which paper figure or equation each dashboard panel reproduces."""
+    rows = [html.Tr([html.Td(panel.title), html.Td(panel.reproduces), html.Td(panel.caption)]) for panel in PANELS]
+    return html.Table(className="panel-table", children=[
+        html.Thead(html.Tr([html.Th("Panel"), html.Th("Reproduces"), html.Th("What it shows")])),
+        html.Tbody(rows),
+    ])
+
+
+def about_tab() -> html.Article:
+    """The whole About page."""
+    return html.Article(className="about", children=[
+        html.H2("About the model"),
+        dcc.Markdown(linked_citations(MODEL_TEXT), mathjax=True, className="about-text", link_target="_self"),
+        html.H3("Panels and the paper figures they reproduce"),
+        panel_table(),
+        html.H3("References"),
+        html.Ol([html.Li([html.Strong(tag + " "), text], id=f"ref-{tag.strip('[]')}") for tag, text in REFERENCES],
+                className="references"),
+    ])

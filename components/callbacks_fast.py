@@ -1,0 +1,126 @@
+"""The fast path: the spectra and key numbers follow the sliders while they are dragged.
+
+Inputs: the sliders' ``drag_value`` (live while dragging), the number inputs (the committed
+main values, in their units, kept in step with the sliders in the browser) and the
+revision (the validated advanced parameters). None of them is downstream of the state
+callback, so Dash never makes the spectra wait for it. A slider dragged away from its
+number input overrides it; changes of the other inputs are drawn as they are.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import dash
+from dash import Input, Output, State
+from dash.exceptions import PreventUpdate
+
+from qdgain_core import GainParams, coerce_params, fluence_from_n_avg
+
+from . import cache, fields, ids
+from .controls import slider_position
+from .figures_common import message_figure
+from .guard import guarded, triggered_ids
+from .ids import ID
+from .panels import PANEL_BY_ID
+from .readouts import operating_readouts, readout_list, threshold_readouts
+from .state import AppState, ViewState, canonical, params_from_view
+
+FAST_PANELS = ("spectra",)
+
+
+def overlay_drag(params: GainParams, drag_values: Mapping[str, Any]) -> GainParams:
+    """``params`` with every main field whose slider was dragged away from it set to the drag position."""
+    raw = {}
+    for name, position in drag_values.items():
+        if name not in fields.MAIN_FIELDS or isinstance(position, bool) or not isinstance(position, (int, float)):
+            continue
+        if not math.isfinite(position):
+            continue
+        scale = fields.slider_scale(name)
+        if abs(position - slider_position(name, getattr(params, name))) > scale.step / 2:
+            raw[name] = scale.to_value(float(position))
+    if not raw:
+        return params
+    updated, _ = coerce_params(raw, params)
+    return canonical(updated)
+
+
+def operating_outputs(params: GainParams) -> dict[str, Any]:
+    """Figures, readouts and note for one operating point (all core calls cached)."""
+    state = AppState(params, ViewState())
+    spectra = cache.spectra(params)
+    fluence = float(fluence_from_n_avg(params, params.n_avg))
+    readouts = threshold_readouts(cache.thresholds(params), params.threshold_method) + operating_readouts(
+        sigma_ratio=cache.sigma_ratio(params), measured_ratio=cache.measured_ratio(params), n_avg=params.n_avg,
+        fluence_mj_cm2=fluence if math.isfinite(fluence) else None, pump_mode=params.pump_mode,
+        geometry=spectra.geometry,
+    )
+    return {
+        "figures": [PANEL_BY_ID[p].build(state) for p in FAST_PANELS],
+        "notices": ["" for _ in FAST_PANELS],
+        "readouts": readout_list(readouts),
+        "note": spectra.geometry.note,
+    }
+
+
+def _failure(message: str) -> dict[str, Any]:
+    return {
+        "figures": [message_figure(message) for _ in FAST_PANELS],
+        "notices": [message for _ in FAST_PANELS],
+        "readouts": message,
+        "note": "",
+        "key": None,
+    }
+
+
+def operating_key(params: GainParams) -> str:
+    """Identity of what the fast panels show (equal keys: nothing to redraw)."""
+    return cache.cache_key("operating_point", (params,))
+
+
+def operating_params(drag_values: Mapping[str, Any], numbers: Mapping[str, Any], revision: Any,
+                     dragging: bool) -> GainParams:
+    """The parameters the controls show, with live drag positions on top while dragging."""
+    params = params_from_view(numbers, revision)
+    return overlay_drag(params, drag_values) if dragging else params
+
+
+@guarded(_failure)
+def update_operating_point(drag_values: Mapping[str, Any] | None, numbers: Mapping[str, Any] | None, revision: Any,
+                           drawn_key: Any = None) -> dict[str, Any]:
+    """Callback body: draw the operating point the controls show (live drag positions included).
+
+    Nothing is sent when the result would be what is already drawn.
+    """
+    if revision is None:
+        raise PreventUpdate
+    trigger = triggered_ids()
+    dragging = not trigger or any(component.startswith("slider-") for component in trigger)
+    params = operating_params(drag_values if isinstance(drag_values, Mapping) else {}, numbers, revision, dragging)
+    key = operating_key(params)
+    if key == drawn_key:
+        raise PreventUpdate
+    return {**operating_outputs(params), "key": key}
+
+
+def register() -> None:
+    """Register the fast callback with Dash."""
+    dash.callback(
+        output={
+            "figures": [Output(ids.graph(p), "figure") for p in FAST_PANELS],
+            "notices": [Output(ids.panel_notice(p), "children") for p in FAST_PANELS],
+            "readouts": Output(ID.READOUT_FAST, "children"),
+            "note": Output(ID.GEOMETRY_NOTE, "children"),
+            "key": Output(ID.OPERATING_KEY_STORE, "data"),
+        },
+        inputs={
+            "drag_values": {n: Input(ids.slider(n), "drag_value") for n in fields.MAIN_FIELDS},
+            "numbers": {n: Input(ids.number(n), "value") for n in fields.MAIN_FIELDS},
+            "revision": Input(ID.REVISION_STORE, "data"),
+        },
+        state={"drawn_key": State(ID.OPERATING_KEY_STORE, "data")},
+    )(update_operating_point)
+

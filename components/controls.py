@@ -1,0 +1,170 @@
+"""The control sidebar, built from ``qdgain_core.FIELD_SPECS`` (ranges, units, descriptions).
+
+Main fields get a slider (log10 positions for ``log`` fields) and a number input in the
+field's unit; the rest of ``GainParams`` lives in a collapsible "advanced" section. Every
+control carries its FIELD_SPECS description as a tooltip (``title``). ``display_value`` and
+``raw_value`` convert between parameter values and what each control holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from qdgain_core import FIELD_SPECS, GainParams
+
+from . import fields, ids
+from .ids import ID
+from .presets import preset_options, preset_summary
+from .state import MAP_POINTS_RANGE, AppState
+
+CHECKED = "on"
+
+
+def tooltip(name: str) -> str:
+    """Tooltip text: the FIELD_SPECS description with the allowed range and unit."""
+    spec = FIELD_SPECS[name]
+    if spec.kind in ("choice", "bool"):
+        return spec.description
+    unit = f" {spec.unit}" if spec.unit else ""
+    return f"{spec.description}. Allowed {spec.minimum:g} to {spec.maximum:g}{unit}."
+
+
+def display_value(name: str, value: Any) -> Any:
+    """What the field's control shows for a parameter value."""
+    kind = FIELD_SPECS[name].kind
+    if kind == "bool":
+        return [CHECKED] if value else []
+    return value
+
+
+def raw_value(name: str, control_value: Any) -> Any:
+    """Parameter value (untrusted, for ``coerce_params``) from what the control holds."""
+    kind = FIELD_SPECS[name].kind
+    if kind == "bool":
+        return isinstance(control_value, list) and CHECKED in control_value
+    if kind == "optional_float" and control_value in ("", None):
+        return None
+    return control_value
+
+
+def slider_specs() -> dict[str, dict[str, Any]]:
+    """Per main field, what the browser-side slider <-> number sync needs (assets/clientside.js)."""
+    specs = {}
+    for name in fields.MAIN_FIELDS:
+        scale = fields.slider_scale(name)
+        low, high = fields.value_range(name)
+        specs[name] = {"log": scale.log, "position_min": scale.minimum, "position_max": scale.maximum,
+                       "min": low, "max": high}
+    return specs
+
+
+def slider_position(name: str, value: float) -> float:
+    """Slider position of a main-field value."""
+    return round(fields.slider_scale(name).to_position(value), 6)
+
+
+def _number_input(component_id: str, name: str, value: Any) -> dcc.Input:
+    spec = FIELD_SPECS[name]
+    return dcc.Input(
+        id=component_id, type="number", value=value, min=spec.minimum, max=spec.maximum,
+        step=1 if spec.kind == "int" else "any", debounce=True, className="number-input",
+        placeholder="auto" if spec.kind == "optional_float" else None,
+    )
+
+
+def _number_with_unit(component_id: str, name: str, value: Any) -> html.Div:
+    return html.Div(className="number-with-unit", children=[
+        _number_input(component_id, name, value), html.Span(fields.unit(name), className="unit"),
+    ])
+
+
+def main_control(name: str, value: float) -> html.Div:
+    """Label, number input with unit, and slider of one main field."""
+    scale = fields.slider_scale(name)
+    return html.Div(className="control", title=tooltip(name), children=[
+        html.Div(className="control-head", children=[
+            html.Label(fields.label(name), htmlFor=ids.number(name)),
+            _number_with_unit(ids.number(name), name, value),
+        ]),
+        dcc.Slider(
+            id=ids.slider(name), min=scale.minimum, max=scale.maximum, step=scale.step,
+            value=slider_position(name, value), marks=fields.slider_marks(name), updatemode="mouseup",
+            allow_direct_input=False, className="param-slider",
+            tooltip={"placement": "bottom", "transform": "qdgainPow10"} if scale.log else {"placement": "bottom"},
+        ),
+    ])
+
+
+def advanced_control(name: str, value: Any) -> html.Div:
+    """One advanced field: a number input, a dropdown (choices) or a checkbox (booleans)."""
+    spec = FIELD_SPECS[name]
+    component_id = ids.advanced(name)
+    if spec.kind == "choice":
+        options = [{"label": choice.replace("_", " "), "value": choice} for choice in spec.choices]
+        control = dcc.Dropdown(id=component_id, options=options,
+                               value=value, clearable=False, searchable=False, className="choice-input")
+    elif spec.kind == "bool":
+        control = dcc.Checklist(id=component_id, options=[{"label": " include", "value": CHECKED}],
+                                value=display_value(name, value), className="bool-input")
+    else:
+        control = _number_with_unit(component_id, name, value)
+    return html.Div(className="control advanced-control", title=tooltip(name), children=[
+        html.Label(fields.label(name), htmlFor=component_id), control,
+    ])
+
+
+def map_points_control(points: int) -> html.Div:
+    """Phase-map resolution (points per axis), clamped server-side."""
+    low, high = MAP_POINTS_RANGE
+    return html.Div(className="control advanced-control",
+                    title=f"Points per axis of the (χ, η) phase maps, {low} to {high}; more is slower.", children=[
+        html.Label("Phase-map resolution", htmlFor=ID.MAP_POINTS),
+        html.Div(className="number-with-unit", children=[
+            dcc.Input(id=ID.MAP_POINTS, type="number", value=points, min=low, max=high, step=1, debounce=True,
+                      className="number-input"),
+            html.Span("points/axis", className="unit"),
+        ]),
+    ])
+
+
+def preset_control(preset: str | None) -> html.Div:
+    """Preset dropdown (sources on hover) and the selected preset's source line."""
+    return html.Div(className="control", children=[
+        html.Label("Material preset", htmlFor=ID.PRESET),
+        dcc.Dropdown(id=ID.PRESET, options=preset_options(), value=preset, placeholder="Built-in defaults",
+                     clearable=True, searchable=False),
+        html.P(preset_summary(preset), id=ID.PRESET_INFO, className="preset-info"),
+    ])
+
+
+def action_buttons() -> html.Div:
+    """Reset, copy link and download-all."""
+    return html.Div(className="actions", children=[
+        html.Button("Reset", id=ID.RESET, n_clicks=0, className="button",
+                    title="Back to the selected preset (or the built-in defaults)"),
+        dcc.Clipboard(id=ID.COPY_LINK, content="", className="button copy-link",
+                      title="Copy a link to exactly this state",
+                      children=html.Span("Copy link"), copied_children=html.Span("Link copied ✓")),
+        html.Button("Download all (zip)", id=ID.DOWNLOAD_ALL, n_clicks=0, className="button",
+                    title="Every panel as CSV plus the parameters as JSON"),
+    ])
+
+
+def sidebar(state: AppState) -> html.Aside:
+    """The full control column for ``state``."""
+    params: GainParams = state.params
+    groups = [
+        html.Fieldset([html.Legend(title)] + [advanced_control(n, getattr(params, n)) for n in names],
+                      className="advanced-group")
+        for title, names in fields.advanced_groups()
+    ]
+    groups.append(html.Fieldset([html.Legend("View"), map_points_control(state.view.map_points)],
+                                className="advanced-group"))
+    return html.Aside(className="sidebar", children=[
+        preset_control(state.view.preset),
+        html.Div([main_control(n, getattr(params, n)) for n in fields.MAIN_FIELDS], className="main-controls"),
+        action_buttons(),
+        html.Details([html.Summary("Advanced parameters")] + groups, className="advanced"),
+    ])

@@ -1,0 +1,178 @@
+"""Which ``GainParams`` fields the dashboard shows, how, and with what label.
+
+Ranges, units and descriptions come from ``qdgain_core.FIELD_SPECS`` (the single source of
+truth); this module only adds what is a matter of presentation: short labels, the six
+main sliders (issue 3: chi, eta, Delta_SS, Delta_XX, <n_1S(e)>, <N>), the grouping of the
+"advanced" section, and the slider <-> value transform (log10 for ``log`` fields).
+No dash imports: callbacks, layout and URL parsing all share it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from qdgain_core import FIELD_SPECS
+
+MAIN_FIELDS: tuple[str, ...] = ("chi", "eta", "stokes_mev", "xx_binding_mev", "n_doped", "n_avg")
+
+LABELS: dict[str, str] = {
+    "e_a_mev": "Band-edge absorption E_A",
+    "stokes_mev": "Stokes shift Δ_SS",
+    "eta": "Lattice parameter η = Δ_FS/Δ_ph",
+    "chi": "Biexciton proximity χ = Δ_XX^A/Δ_SS",
+    "xx_binding_mev": "Biexciton binding Δ_XX",
+    "xi": "Biexciton displacement ratio ξ",
+    "g_e": "Electron degeneracy g_e",
+    "g_h": "Hole degeneracy g_h",
+    "temperature_k": "Temperature T",
+    "lineshape_model": "Lineshape model",
+    "gaussian_fwhm_mev": "Gaussian line FWHM",
+    "lo_phonon_mev": "LO-phonon energy",
+    "huang_rhys": "Huang–Rhys factor S",
+    "bath_cutoff_mev": "Bath cutoff γ",
+    "homogeneous_fwhm_mev": "Homogeneous FWHM Γ_0",
+    "inhomogeneous_fwhm_mev": "Inhomogeneous FWHM",
+    "plqy": "PL quantum yield",
+    "trap_shift_mev": "Trap ESA shift Δ_trap",
+    "include_esa": "Excited-state absorption",
+    "n_avg": "Excitation ⟨N⟩",
+    "n_doped": "Doping ⟨n_1S(e)⟩",
+    "doping_temperature_k": "Doping temperature",
+    "charging_energy_mev": "Charging energy eV_C",
+    "sigma_1s_mv": "1S(e) disorder σ_1S",
+    "v_1s_mv": "1S(e) potential V_1S",
+    "pump_mode": "Pump mode",
+    "pump_wavelength_nm": "Pump wavelength",
+    "sigma_pump_cm2": "Pump cross section σ_pump",
+    "sigma2_gm": "Two-photon cross section σ₂",
+    "pulse_fwhm_fs": "Pulse FWHM",
+    "rabi_pi_fluence_mj_cm2": "π-pulse fluence J_π",
+    "threshold_method": "Threshold method",
+    "gain_min_fraction": "Peak-method gain floor",
+    "probe_detuning_mev": "Probe detuning from E_A",
+    "n_search_max": "Threshold search limit",
+    "volume_fraction": "QD volume fraction",
+    "dot_volume_nm3": "Dot volume",
+    "sigma_abs_peak_cm2": "Peak absorption cross section",
+    "confinement_factor": "Confinement factor Γ",
+    "loss_cm": "Waveguide loss α",
+    "stripe_length_cm": "Stripe length L",
+    "tau_xx_ps": "Biexciton Auger lifetime τ_XX",
+}
+
+ADVANCED_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Level scheme", ("e_a_mev", "xi", "g_e", "g_h", "temperature_k", "include_esa")),
+    ("Lineshapes", ("lineshape_model", "gaussian_fwhm_mev", "lo_phonon_mev", "huang_rhys",
+                    "bath_cutoff_mev", "homogeneous_fwhm_mev", "inhomogeneous_fwhm_mev")),
+    ("Surface trapping", ("plqy", "trap_shift_mev")),
+    ("Doping statistics", ("doping_temperature_k", "charging_energy_mev", "sigma_1s_mv", "v_1s_mv")),
+    ("Pump", ("pump_mode", "pump_wavelength_nm", "sigma_pump_cm2", "sigma2_gm", "pulse_fwhm_fs",
+              "rabi_pi_fluence_mj_cm2")),
+    ("Threshold definition", ("threshold_method", "gain_min_fraction", "probe_detuning_mev", "n_search_max")),
+    ("Film and ASE", ("volume_fraction", "dot_volume_nm3", "sigma_abs_peak_cm2", "confinement_factor",
+                      "loss_cm", "stripe_length_cm")),
+    ("Gain dynamics", ("tau_xx_ps",)),
+)
+
+SLIDER_RANGES: dict[str, tuple[float, float]] = {
+    "n_avg": (0.0, 8.0),
+    "stokes_mev": (0.0, 120.0),
+}
+SLIDER_STEPS = 400
+
+
+def advanced_groups() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """ADVANCED_GROUPS plus an "Other" group for any field not placed anywhere (new core fields)."""
+    placed = set(MAIN_FIELDS) | {name for _, names in ADVANCED_GROUPS for name in names}
+    rest = tuple(name for name in FIELD_SPECS if name not in placed)
+    groups = tuple((title, tuple(n for n in names if n in FIELD_SPECS)) for title, names in ADVANCED_GROUPS)
+    return groups + ((("Other", rest),) if rest else ())
+
+
+def advanced_fields() -> tuple[str, ...]:
+    """All advanced field names in display order."""
+    return tuple(name for _, names in advanced_groups() for name in names)
+
+
+def label(name: str) -> str:
+    """Short label of a field, without unit."""
+    return LABELS.get(name, name.replace("_", " "))
+
+
+def unit(name: str) -> str:
+    """Unit of a field ("" when dimensionless), as written in FIELD_SPECS."""
+    return FIELD_SPECS[name].unit
+
+
+def label_with_unit(name: str) -> str:
+    """Label with the unit in parentheses, e.g. "Stokes shift Δ_SS (meV)"."""
+    field_unit = unit(name)
+    return f"{label(name)} ({field_unit})" if field_unit else label(name)
+
+
+def is_log(name: str) -> bool:
+    """True for fields shown on a log10 slider."""
+    return FIELD_SPECS[name].log
+
+
+def value_range(name: str) -> tuple[float, float]:
+    """Allowed range of a numeric field (FIELD_SPECS)."""
+    spec = FIELD_SPECS[name]
+    return float(spec.minimum), float(spec.maximum)
+
+
+def nice_step(span: float, steps: int = SLIDER_STEPS) -> float:
+    """A 1-2-5 step close to span/steps."""
+    raw = span / steps
+    power = 10.0 ** math.floor(math.log10(raw))
+    for factor in (1.0, 2.0, 5.0, 10.0):
+        if raw <= factor * power:
+            return factor * power
+    return 10.0 * power
+
+
+@dataclass(frozen=True)
+class SliderScale:
+    """Slider position range and step; positions are log10(value) for log fields."""
+
+    minimum: float
+    maximum: float
+    step: float
+    log: bool
+
+    def to_position(self, value: float) -> float:
+        """Slider position of a field value (clamped to the slider range)."""
+        position = math.log10(value) if self.log else value
+        return min(max(position, self.minimum), self.maximum)
+
+    def to_value(self, position: float) -> float:
+        """Field value of a slider position."""
+        return 10.0 ** position if self.log else position
+
+
+def slider_scale(name: str) -> SliderScale:
+    """The slider scale of a main field (log10 positions for ``log`` fields)."""
+    low, high = SLIDER_RANGES.get(name, value_range(name))
+    if is_log(name):
+        low, high = math.log10(low), math.log10(high)
+        return SliderScale(low, high, 0.01, True)
+    return SliderScale(low, high, nice_step(high - low), False)
+
+
+def slider_marks(name: str) -> dict[float, str]:
+    """Five evenly spaced labelled marks (decades for log fields)."""
+    scale = slider_scale(name)
+    if scale.log:
+        return {float(p): f"{10.0 ** p:g}" for p in range(math.ceil(scale.minimum), math.floor(scale.maximum) + 1)}
+    positions = [scale.minimum + k * (scale.maximum - scale.minimum) / 4 for k in range(5)]
+    return {round(p, 10): f"{p:g}" for p in positions}
+
+
+def format_value(value: float | int | None, digits: int = 4) -> str:
+    """Compact text of a numeric value ("auto" for None)."""
+    if value is None:
+        return "auto"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return f"{value:.{digits}g}"

@@ -1,0 +1,70 @@
+"""Every component ID of the dashboard, declared in one place.
+
+Fixed components are constants of ``ID``; per-field and per-panel components get their IDs
+from the functions below, so layout, callbacks and tests never spell an ID by hand.
+"""
+
+from __future__ import annotations
+
+
+class ID:
+    """IDs of the singleton components."""
+
+    LOCATION = "url"
+    STATE_STORE = "state-store"
+    REVISION_STORE = "state-revision"
+    MAP_KEY_STORE = "phase-map-key"
+    OPERATING_KEY_STORE = "operating-point-key"
+    TABS = "tabs"
+    PANEL_TABS = "panel-tabs"
+    TAB_NAMES = "tab-names"
+    NOTICES = "notices"
+    LINK_NOTICES = "link-notices"
+    SLIDER_SPECS = "slider-specs"
+    APPLIED_STORE = "applied-main-values"
+    PRESET = "preset"
+    PRESET_INFO = "preset-info"
+    RESET = "reset"
+    COPY_LINK = "copy-link"
+    DOWNLOAD_ALL = "download-all"
+    DOWNLOAD = "download"
+    MAP_POINTS = "map-points"
+    READOUT_FAST = "readout-operating"
+    READOUT_ASE = "readout-ase"
+    READOUT_LIFETIME = "readout-lifetime"
+    GEOMETRY_NOTE = "geometry-note"
+
+
+def slider(field: str) -> str:
+    """Slider of a main field (position = value, or log10(value) for log fields)."""
+    return f"slider-{field}"
+
+
+def number(field: str) -> str:
+    """Number input of a main field (always in the field's own unit)."""
+    return f"number-{field}"
+
+
+def advanced(field: str) -> str:
+    """Control of an advanced field (number input, dropdown or checklist)."""
+    return f"advanced-{field}"
+
+
+def graph(panel: str) -> str:
+    """dcc.Graph of a panel."""
+    return f"graph-{panel}"
+
+
+def csv_button(panel: str) -> str:
+    """"CSV" download button of a panel."""
+    return f"csv-{panel}"
+
+
+def panel_notice(panel: str) -> str:
+    """Notice line under a panel (errors, no-gain explanations)."""
+    return f"notice-{panel}"
+
+
+def tab(value: str) -> str:
+    """Header of a tab (outer: dashboard/about; inner: one per figure group)."""
+    return f"tab-{value}"

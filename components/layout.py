@@ -1,0 +1,135 @@
+"""Page layout: header, notices, the dashboard tab (controls + panel cards) and the About tab.
+
+Graphs are created once here and only their ``figure`` changes afterwards (callbacks never
+return new ``dcc.Graph`` objects), so zoom survives updates through ``uirevision``.
+"""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from qdgain_core import __version__
+
+from . import ids
+from .about import about_tab
+from .controls import sidebar, slider_specs
+from .figures_common import graph_config, message_figure
+from .ids import ID
+from .panels import PANEL_BY_ID, Panel
+from .state import AppState, default_state
+
+OPERATING_PANELS = ("spectra",)
+PANEL_TABS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("phase", "Phase diagram", "The two control parameters of [000]: biexciton proximity χ and lattice coupling η.",
+     ("phase_nth", "phase_sigma")),
+    ("cuts", "Cuts (Fig. 5a–d)",
+     "The phase diagram cut through the operating point along χ and along η ([000] Fig. 5).",
+     ("cut_nth_chi", "cut_nth_eta", "cut_ratio_chi", "cut_ratio_eta")),
+    ("spectral", "SE map & cross sections", "Where in energy and excitation net gain appears, and what one dot does.",
+     ("se_map", "cross_sections")),
+    ("doping", "Electrochemical doping", "Extra 1S(e) electrons lower the threshold ([002]).",
+     ("doping_threshold", "doping_potential")),
+    ("ase", "Amplified spontaneous emission", "What a stripe of film emits as the pump fluence rises.",
+     ("ase_output", "ase_spectra", "ase_schemes")),
+    ("dynamics", "Gain dynamics", "How long gain lasts while multiexcitons decay by Auger recombination.",
+     ("dynamics_astar", "dynamics_lifetime")),
+)
+DEFAULT_PANEL_TAB = PANEL_TABS[0][0]
+DASHBOARD_TAB, ABOUT_TAB = "dashboard", "about"
+WIDE_PANELS = frozenset({"se_map", "ase_schemes"})
+
+
+def panel_card(panel: Panel) -> html.Section:
+    """A card: title, the paper figure it reproduces, CSV button, graph, caption and notice line."""
+    return html.Section(className="card wide" if panel.id in WIDE_PANELS else "card", children=[
+        html.Header(className="card-head", children=[
+            html.H3(panel.title),
+            html.Span(f"reproduces {panel.reproduces}", className="reproduces",
+                      title="See 'About the model' for the papers"),
+            html.Button("CSV", id=ids.csv_button(panel.id), n_clicks=0, className="button small",
+                        title=f"Download exactly the plotted data of '{panel.title}' as CSV"),
+        ]),
+        html.Div(className="graph-box", children=dcc.Graph(
+            id=ids.graph(panel.id), figure=message_figure("computing…"), config=graph_config(f"qdgain_{panel.id}"),
+            className="graph", responsive=True,
+        )),
+        html.P(panel.caption, className="caption"),
+        html.P("", id=ids.panel_notice(panel.id), className="panel-notice", role="status"),
+    ])
+
+
+def readout_card() -> html.Section:
+    """Key numbers: thresholds and cross sections follow the sliders; ASE and lifetime follow on release."""
+    return html.Section(className="card readout-card", children=[
+        html.Header(className="card-head", children=[html.H3("Key numbers")]),
+        html.Div(id=ID.READOUT_FAST, className="readout-block"),
+        html.Dl(className="readouts", children=[
+            html.Dt("ASE threshold", title="kink of the integrated output ([001] Fig. 9)"),
+            html.Dd("…", id=ID.READOUT_ASE),
+            html.Dt("gain lifetime at ⟨N⟩", title="time A* stays below zero ([002] Fig. 5c)"),
+            html.Dd("…", id=ID.READOUT_LIFETIME),
+        ]),
+        html.P("", id=ID.GEOMETRY_NOTE, className="panel-notice", role="status"),
+    ])
+
+
+def card_grid(panel_ids: tuple[str, ...], extra: list | None = None, class_name: str = "card-grid") -> html.Div:
+    """Panel cards in a responsive grid."""
+    return html.Div((extra or []) + [panel_card(PANEL_BY_ID[p]) for p in panel_ids], className=class_name)
+
+
+def panel_tabs() -> dcc.Tabs:
+    """The figure groups as tabs: only the open tab's graphs are drawn, so a commit redraws a few, not all."""
+    return dcc.Tabs(id=ID.PANEL_TABS, value=DEFAULT_PANEL_TAB, className="panel-tabs", children=[
+        dcc.Tab(label=title, value=value, id=ids.tab(value), children=html.Div(className="panel-section", children=[
+            html.P(blurb, className="section-blurb"), card_grid(panel_ids),
+        ]))
+        for value, title, blurb, panel_ids in PANEL_TABS
+    ])
+
+
+def dashboard_tab(state: AppState) -> html.Div:
+    """Controls on the left; the operating point (always shown) and the figure tabs on the right."""
+    operating = html.Section(className="panel-section", children=[
+        html.H2("Operating point"),
+        html.P("What the dots absorb and emit at the chosen ⟨N⟩ and ⟨n⟩; follows the sliders while you drag.",
+               className="section-blurb"),
+        card_grid(OPERATING_PANELS, [readout_card()], "card-grid operating-grid"),
+    ])
+    return html.Div(className="dashboard", children=[
+        sidebar(state), html.Main([operating, panel_tabs()], className="panels"),
+    ])
+
+
+def header() -> html.Header:
+    """Title line with the version."""
+    return html.Header(className="page-header", children=[
+        html.H1(["qdgain", html.Span(" optical gain in colloidal quantum dots", className="subtitle")]),
+        html.Span(f"v{__version__}", className="version"),
+    ])
+
+
+def build_layout() -> html.Div:
+    """The whole page. State arrives from the URL through the state callback."""
+    state = default_state()
+    return html.Div(className="page", children=[
+        dcc.Location(id=ID.LOCATION, refresh=False),
+        dcc.Store(id=ID.STATE_STORE, storage_type="memory"),
+        dcc.Store(id=ID.REVISION_STORE, storage_type="memory"),
+        dcc.Store(id=ID.MAP_KEY_STORE, storage_type="memory"),
+        dcc.Store(id=ID.OPERATING_KEY_STORE, storage_type="memory"),
+        dcc.Store(id=ID.SLIDER_SPECS, data=slider_specs()),
+        dcc.Store(id=ID.APPLIED_STORE, storage_type="memory"),
+        dcc.Store(id=ID.TAB_NAMES, data={"about": ABOUT_TAB, "dashboard": DASHBOARD_TAB,
+                                         "panels": [value for value, *_ in PANEL_TABS]}),
+        dcc.Download(id=ID.DOWNLOAD),
+        header(),
+        html.Div(className="notice-area", role="status", **{"aria-live": "polite"}, children=[
+            html.Div(id=ID.LINK_NOTICES, className="notices"),
+            html.Div(id=ID.NOTICES, className="notices"),
+        ]),
+        dcc.Tabs(id=ID.TABS, value=DASHBOARD_TAB, className="tabs", children=[
+            dcc.Tab(label="Dashboard", value=DASHBOARD_TAB, id=ids.tab(DASHBOARD_TAB), children=dashboard_tab(state)),
+            dcc.Tab(label="About the model", value=ABOUT_TAB, id=ids.tab(ABOUT_TAB), children=about_tab()),
+        ]),
+    ])

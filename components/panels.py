@@ -1,0 +1,225 @@
+"""Every figure panel of the dashboard: what it shows, which paper figure it reproduces, how to build it.
+
+``PANELS`` is the single, immutable list used by the layout (cards), the callbacks (which
+figure to draw) and the export (CSV of exactly the drawn figure). A panel's ``build``
+joins a cached core call (``cache``) to a pure figure builder (``figures_*``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+import qdgain_core as core
+from qdgain_core import GainParams
+
+from . import cache
+from .figures_ase import ase_output_figure, ase_spectra_figure, scheme_comparison_figure
+from .figures_common import Marker
+from .figures_doping import electrons_vs_potential_figure, threshold_vs_doping_figure
+from .figures_dynamics import a_star_figure, gain_lifetime_figure
+from .figures_maps import phase_cut_figure, phase_heatmap_figure, se_map_figure
+from .figures_spectra import cross_section_figure, spectra_figure
+from .presets import PRESET_CHOICES, measured
+from .state import AppState
+
+K_B_MEV_PER_K = 0.08617333262
+POTENTIAL_POINTS = 201
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One figure card: id (also the PNG/CSV file stem), title, paper figure, caption, builder."""
+
+    id: str
+    title: str
+    reproduces: str
+    caption: str
+    build: Callable[[AppState], go.Figure]
+
+
+def no_gain_reason(params: GainParams) -> str:
+    """Why a threshold can be missing: the search limit of the pump mode (MODEL.md section 5)."""
+    if params.pump_mode == "resonant" and params.g_e < params.n_search_max:
+        return f"resonant pumping saturates at ⟨N⟩ = g_e = {params.g_e}"
+    return f"none up to the search limit ⟨N⟩ = {params.n_search_max:g}"
+
+
+def operating_threshold(params: GainParams) -> float:
+    """<N_th> of the operating method (inf when there is no gain)."""
+    return cache.thresholds(params)[params.threshold_method].n_th
+
+
+def operating_eta(params: GainParams) -> float:
+    """The eta the operating point realises (the cuts are drawn through it)."""
+    eta = cache.spectra(params).geometry.eta_effective
+    return eta if eta > 0 else params.eta
+
+
+def preset_markers() -> list[Marker]:
+    """Presets at their (chi, eta) on the phase maps."""
+    return [Marker(p.label, p.params.chi, p.params.eta, source=p.source) for p in PRESET_CHOICES.values()]
+
+
+def _source(point: Any) -> str:
+    return f"{point.source_file}, {point.source_location}".strip(", ")
+
+
+def measured_markers(quantity: str, x_name: str, kind: str = "measured") -> list[Marker]:
+    """Points of ``quantity`` versus ``x_name`` of one kind ("measured" or "paper_model"), with sources."""
+    return [
+        Marker(point.sample, point.x_value, point.y_value, point.y_err, _source(point))
+        for point in measured(quantity)
+        if point.x_name == x_name and point.kind == kind and point.x_value is not None
+    ]
+
+
+def anchor_markers(quantity: str, axis: str) -> list[Marker]:
+    """Measured anchors of [000] Fig. 5: a preset's measured value drawn at the preset's chi or eta."""
+    by_label = {preset.label: preset.params for preset in PRESET_CHOICES.values()}
+    return [
+        Marker(point.sample, getattr(by_label[point.sample], axis), point.y_value, point.y_err, _source(point))
+        for point in measured(quantity)
+        if point.kind == "measured" and not point.x_name and point.sample in by_label
+    ]
+
+
+def _spectra(state: AppState) -> go.Figure:
+    return spectra_figure(cache.spectra(state.params))
+
+
+def _cross_sections(state: AppState) -> go.Figure:
+    return cross_section_figure(cache.spectra(state.params))
+
+
+def _se_map(state: AppState) -> go.Figure:
+    return se_map_figure(cache.se_map(state.params))
+
+
+def _phase(quantity: str) -> Callable[[AppState], go.Figure]:
+    def build(state: AppState) -> go.Figure:
+        params = state.params
+        maps = cache.phase_maps(params, state.view.map_points)
+        operating = Marker("operating point", params.chi, operating_eta(params))
+        return phase_heatmap_figure(maps[quantity], operating, preset_markers(), no_gain_reason(params))
+
+    return build
+
+
+def _cut(quantity: str, axis: str) -> Callable[[AppState], go.Figure]:
+    def build(state: AppState) -> go.Figure:
+        params = state.params
+        cuts = cache.phase_cuts(params, state.view.map_points)
+        eta = operating_eta(params)
+        key = f"{'n_th' if quantity == 'n_th' else 'ratio'}_vs_{axis}"
+        x_now = params.chi if axis == "chi" else eta
+        y_now = operating_threshold(params) if quantity == "n_th" else cache.sigma_ratio(params)
+        fixed = f"η = {eta:.3g}" if axis == "chi" else f"χ = {params.chi:.3g}"
+        return phase_cut_figure(cuts[axis], cuts[key], axis=axis, quantity=quantity, method=params.threshold_method,
+                                operating=Marker("operating point", x_now, y_now), fixed_text=fixed,
+                                anchors=anchor_markers(quantity, axis), no_gain_reason=no_gain_reason(params))
+
+    return build
+
+
+def _doping_threshold(state: AppState) -> go.Figure:
+    params = state.params
+    return threshold_vs_doping_figure(
+        cache.doping_axis(), cache.threshold_vs_doping(params), method=params.threshold_method,
+        operating=Marker("operating point", params.n_doped, operating_threshold(params)),
+        measured=measured_markers("n_th", "n_doped"), paper_model=measured_markers("n_th", "n_doped", "paper_model"),
+        no_gain_reason=no_gain_reason(params),
+    )
+
+
+def potential_axis_mv(params: GainParams) -> np.ndarray:
+    """Electrode potentials (mV) spanning the injection of both 1S(e) electrons around V_1S."""
+    kt_mev = K_B_MEV_PER_K * params.doping_temperature_k
+    half = max(150.0, 10.0 * kt_mev + 3.0 * params.sigma_1s_mv + params.charging_energy_mev)
+    return np.linspace(params.v_1s_mv - half, params.v_1s_mv + half, POTENTIAL_POINTS)
+
+
+def _doping_potential(state: AppState) -> go.Figure:
+    params = state.params
+    potential = potential_axis_mv(params)
+    electrons = core.electrons_vs_potential(potential, params.v_1s_mv, params.charging_energy_mev,
+                                            params.doping_temperature_k, params.sigma_1s_mv)
+    v_now = float(np.interp(params.n_doped, electrons[::-1], potential[::-1]))
+    return electrons_vs_potential_figure(potential, electrons, v_1s_mv=params.v_1s_mv,
+                                         operating=Marker("operating point", v_now, params.n_doped),
+                                         measured=measured_markers("n_doped", "potential_mv"))
+
+
+def _ase_output(state: AppState) -> go.Figure:
+    return ase_output_figure(cache.ase(state.params))
+
+
+def _ase_spectra(state: AppState) -> go.Figure:
+    return ase_spectra_figure(cache.ase(state.params))
+
+
+def _ase_schemes(state: AppState) -> go.Figure:
+    return scheme_comparison_figure(cache.scheme_curves(state.params))
+
+
+def _dynamics_astar(state: AppState) -> go.Figure:
+    return a_star_figure(cache.dynamics(state.params), state.params.n_avg)
+
+
+def _dynamics_lifetime(state: AppState) -> go.Figure:
+    dynamics = cache.dynamics(state.params)
+    operating = Marker("operating point", state.params.n_avg, dynamics.operating_gain_lifetime_ps)
+    return gain_lifetime_figure(dynamics, operating, measured_markers("gain_lifetime_ps", "n_x"))
+
+
+PANELS: tuple[Panel, ...] = (
+    Panel("spectra", "Nonlinear absorption and its parts", "[000] Fig. 2b; [001] Fig. 8c–f",
+          "OD_NL(E) at the operating ⟨N⟩ and ⟨n⟩: ground-state absorption and ESA push up, stimulated and "
+          "biexciton emission pull down; the black line is the net. Negative net = optical gain.", _spectra),
+    Panel("cross_sections", "Single-dot cross sections", "[000] Eq. 5, Fig. 5c–d",
+          "σ_eff = σ_SE − σ_ESA for one singly excited dot: ESA into biexcitons eats the Einstein-limited "
+          "stimulated emission where the two overlap.", _cross_sections),
+    Panel("se_map", "SE map", "[001] Fig. 8c–f",
+          "OD_NL over photon energy and ⟨N⟩; red is net gain. The dashed line marks the threshold of the "
+          "selected method.", _se_map),
+    Panel("phase_nth", "Phase diagram: gain threshold", "[000] Fig. 5a–b (as a map)",
+          "⟨N_th⟩ over (χ, η) with the electronic quantities of the operating point held fixed; η changes the "
+          "lattice coupling and hence the Stokes shift. Star: operating point; diamonds: presets.", _phase("n_th")),
+    Panel("phase_sigma", "Phase diagram: effective cross section", "[000] Fig. 5c–d (as a map)",
+          "σ_eff/σ_SE over (χ, η): 1 means ESA costs nothing, 0 means it cancels the gain.", _phase("sigma_ratio")),
+    Panel("cut_nth_chi", "⟨N_th⟩ vs χ", "[000] Fig. 5a", "Cut through the operating point at fixed η.",
+          _cut("n_th", "chi")),
+    Panel("cut_nth_eta", "⟨N_th⟩ vs η", "[000] Fig. 5b", "Cut through the operating point at fixed χ.",
+          _cut("n_th", "eta")),
+    Panel("cut_ratio_chi", "σ_eff/σ_SE vs χ", "[000] Fig. 5c", "Cut through the operating point at fixed η.",
+          _cut("sigma_ratio", "chi")),
+    Panel("cut_ratio_eta", "σ_eff/σ_SE vs η", "[000] Fig. 5d", "Cut through the operating point at fixed χ.",
+          _cut("sigma_ratio", "eta")),
+    Panel("doping_threshold", "Threshold vs electrochemical doping", "[002] Fig. 5b",
+          "⟨N_th⟩ versus injected 1S(e) electrons per dot, grand-canonical doping fractions; squares are the "
+          "measured thresholds of the doped CdSe/CdS/ZnS film.", _doping_threshold),
+    Panel("doping_potential", "Electrons vs potential", "[002] Fig. 5a",
+          "⟨n_1S(e)⟩ versus electrode potential from the grand-canonical partition function (eqs. S9–S16).",
+          _doping_potential),
+    Panel("ase_output", "ASE output vs fluence", "[001] Fig. 9; [004] Fig. 3b",
+          "Integrated stripe output (log-log). The threshold is the kink, the steepest rise.", _ase_output),
+    Panel("ase_spectra", "ASE spectra vs fluence", "[001] Fig. 9; [004] Fig. 3a",
+          "Emission spectra at increasing fluence, each normalised: above threshold a narrow ASE spike grows.",
+          _ase_spectra),
+    Panel("ase_schemes", "Level schemes with and without ESA", "[001] Fig. 9a–d; [000] Fig. 3",
+          "The same dots as a 2-, 3- or 4-level system, without (solid) and with (dashed) ESA into biexcitons.",
+          _ase_schemes),
+    Panel("dynamics_astar", "Gain dynamics A*(t)", "[002] section S1.5, eqs. S18–S22",
+          "Band-integrated absorption after the pump as multiexcitons decay by Auger recombination; "
+          "below zero there is gain.", _dynamics_astar),
+    Panel("dynamics_lifetime", "Gain lifetime", "[002] Fig. 5c",
+          "How long net gain survives versus ⟨N_X⟩ for neutral, singly and doubly charged dots.", _dynamics_lifetime),
+)
+
+PANEL_BY_ID = MappingProxyType({panel.id: panel for panel in PANELS})
+PANEL_IDS: tuple[str, ...] = tuple(panel.id for panel in PANELS)

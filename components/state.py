@@ -1,0 +1,125 @@
+"""The dashboard state: the model parameters plus view settings, and its store form.
+
+Everything that crosses the browser boundary (the ``dcc.Store`` JSON, URL values, control
+values) is untrusted; ``state_from_store`` and ``coerce_view`` validate it with
+``qdgain_core.coerce_params`` and clamp, returning human-readable notices, never raising.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from qdgain_core import GainParams, coerce_params, rounded
+
+from .fields import MAIN_FIELDS
+from .presets import PRESET_CHOICES, preset_params
+
+MAP_POINTS_RANGE = (11, 81)
+DEFAULT_MAP_POINTS = 31
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Settings of the views that are not model parameters.
+
+    ``map_points``: points per axis of the (chi, eta) phase maps (clamped to MAP_POINTS_RANGE);
+    ``preset``: the preset the parameters started from (None = built-in defaults).
+    """
+
+    map_points: int = DEFAULT_MAP_POINTS
+    preset: str | None = None
+
+
+@dataclass(frozen=True)
+class AppState:
+    """Canonical (rounded) parameters and the view settings."""
+
+    params: GainParams
+    view: ViewState
+
+    def base_params(self) -> GainParams:
+        """Parameters of the selected preset (or the defaults): the reference for the URL."""
+        return canonical(preset_params(self.view.preset))
+
+
+def canonical(params: GainParams) -> GainParams:
+    """Rounded parameters (4 significant digits): one cache key per visible state."""
+    return rounded(params)
+
+
+def default_state() -> AppState:
+    """Built-in defaults, no preset."""
+    return AppState(canonical(GainParams()), ViewState())
+
+
+def clamp_map_points(raw: Any) -> tuple[int, str | None]:
+    """Map resolution clamped to MAP_POINTS_RANGE; a notice when the input was changed."""
+    low, high = MAP_POINTS_RANGE
+    try:
+        number = float(raw)
+    except (TypeError, ValueError):
+        number = math.nan
+    if isinstance(raw, bool) or not math.isfinite(number):
+        return DEFAULT_MAP_POINTS, f"map resolution: {raw!r} is not a number; using {DEFAULT_MAP_POINTS}"
+    points = int(min(max(round(number), low), high))
+    if points != number:
+        return points, f"map resolution: {raw!r} is outside {low}-{high} points per axis; using {points}"
+    return points, None
+
+
+def coerce_view(raw: Mapping[str, Any] | None, known_presets: Mapping[str, Any]) -> tuple[ViewState, list[str]]:
+    """ViewState from untrusted JSON; unknown presets are dropped with a notice."""
+    raw = raw if isinstance(raw, Mapping) else {}
+    notices: list[str] = []
+    points, notice = clamp_map_points(raw.get("map_points", DEFAULT_MAP_POINTS))
+    if notice:
+        notices.append(notice)
+    preset = raw.get("preset")
+    if preset in (None, ""):
+        preset = None
+    elif not isinstance(preset, str) or preset not in known_presets:
+        notices.append(f"preset: {preset!r} is not a known preset; using the built-in defaults")
+        preset = None
+    return ViewState(points, preset), notices
+
+
+def state_to_store(state: AppState, query: str) -> dict[str, Any]:
+    """JSON-serialisable form kept in the browser (``dcc.Store``)."""
+    return {"params": state.params.as_dict(), "view": dataclasses.asdict(state.view), "query": query}
+
+
+def state_from_store(data: Any) -> tuple[AppState, list[str]]:
+    """AppState from the (untrusted) store JSON; garbage falls back to defaults with notices."""
+    if not isinstance(data, Mapping):
+        return default_state(), ["state: missing or malformed; using the defaults"] if data is not None else []
+    view, notices = coerce_view(data.get("view"), PRESET_CHOICES)
+    raw_params = data.get("params")
+    if not isinstance(raw_params, Mapping):
+        return AppState(canonical(GainParams()), view), notices + ["parameters: malformed; using the defaults"]
+    params, param_notices = coerce_params(raw_params, GainParams())
+    return AppState(canonical(params), view), notices + param_notices
+
+
+def params_from_view(numbers: Mapping[str, Any], revision: Any) -> GainParams:
+    """Parameters the controls show: advanced ones from the revision, main ones from the number inputs.
+
+    ``numbers`` maps main field names to what their number inputs hold (untrusted); the
+    revision is ``{"params": {...}}`` as written by the state callbacks. Never raises.
+    """
+    base, _ = state_from_store(revision)
+    numbers = numbers if isinstance(numbers, Mapping) else {}
+    main = {name: value for name, value in numbers.items()
+            if name in MAIN_FIELDS and isinstance(value, (int, float)) and not isinstance(value, bool)}
+    params, _ = coerce_params(main, base.params)
+    return canonical(params)
+
+
+def state_from_view(numbers: Mapping[str, Any], revision: Any, map_points: Any) -> AppState:
+    """The state the controls show (figures are drawn from it; the store records it for links and export)."""
+    points, _ = clamp_map_points(map_points)
+    return AppState(params_from_view(numbers, revision), ViewState(points))
+

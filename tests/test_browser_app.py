@@ -1,0 +1,182 @@
+"""End to end in headless Chromium: load, slide, share, CSV, PNG, and no console errors.
+
+The app runs in this process on a free 127.0.0.1 port (werkzeug's threaded server); the
+browser is Debian's chromium driven through selenium (tests/browser_support.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+import pytest
+from browser_support import browser_unavailable_reason, make_chrome_driver
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT_S = 30.0
+# Plotly keeps base64-encoded arrays ({dtype, bdata}) in .data and decodes them into _inputArray.
+READ_TRACES = """
+const box = document.getElementById(arguments[0]);
+const plot = box && box.getElementsByClassName('js-plotly-plot')[0];
+if (!plot || !plot.data) { return null; }
+const values = v => !v ? [] : Array.from(v._inputArray || v);
+return plot.data.map(t => ({name: t.name, x: values(t.x), y: values(t.y)}));
+"""
+
+
+def wait_for(condition, timeout_s: float = TIMEOUT_S, what: str = "condition"):
+    """Poll ``condition`` until it returns something truthy; fail after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    from werkzeug.serving import make_server
+
+    import app as dashboard
+
+    server = make_server("127.0.0.1", 0, dashboard.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    reason = browser_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    drv = make_chrome_driver(download_dir=str(tmp_path_factory.mktemp("downloads")))
+    yield drv
+    drv.quit()
+
+
+def traces(driver, panel: str):
+    return driver.execute_script(READ_TRACES, f"graph-{panel}")
+
+
+def spectra_ready(driver):
+    data = traces(driver, "spectra")
+    return data if data and len(data) >= 6 else None
+
+
+def open_page(driver, url: str):
+    driver.get(url)
+    wait_for(lambda: spectra_ready(driver), what="the spectra figure")
+    wait_for(lambda: (traces(driver, "phase_nth") or [{}])[0].get("name") not in (None, ""), what="phase map")
+
+
+def net_trace(driver) -> list[float]:
+    return next(t["y"] for t in spectra_ready(driver) if t["name"].startswith("Net"))
+
+
+def severe_logs(driver) -> list[dict]:
+    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def test_page_loads_without_console_errors(driver, base_url):
+    open_page(driver, base_url + "/")
+    assert driver.title.startswith("qdgain")
+    for tab, panel in (("dynamics", "dynamics_lifetime"), ("ase", "ase_schemes"), ("doping", "doping_threshold"),
+                       ("spectral", "se_map")):
+        driver.find_element("id", f"tab-{tab}").click()
+        wait_for(lambda: len(traces(driver, panel) or []) >= 1, what=f"the {tab} tab")
+        assert f"#{tab}" in driver.current_url
+    assert severe_logs(driver) == []
+
+
+def test_dragging_a_slider_changes_the_plotted_data(driver, base_url):
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(driver, base_url + "/")
+    before = net_trace(driver)
+    thumb = driver.find_element("css selector", "#slider-chi [role='slider']")
+    thumb.click()
+    for _ in range(25):
+        thumb.send_keys(Keys.ARROW_LEFT)
+    wait_for(lambda: net_trace(driver) != before, what="the spectra to change")
+    wait_for(lambda: "chi=" in driver.current_url, what="the URL to follow")
+    number = driver.find_element("id", "number-chi")
+    shared = parse_qs(urlsplit(driver.current_url).query)
+    assert math.isclose(float(number.get_attribute("value")), float(shared["chi"][0]))
+    assert severe_logs(driver) == []
+
+
+def test_typing_a_value_updates_the_figures(driver, base_url):
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(driver, base_url + "/")
+    before = net_trace(driver)
+    field = driver.find_element("id", "number-n_avg")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys("3.5", Keys.ENTER)
+    wait_for(lambda: net_trace(driver) != before, what="the spectra to change")
+    wait_for(lambda: "n_avg=3.5" in driver.current_url, what="the URL to follow")
+
+
+def test_shared_url_restores_the_controls(driver, base_url):
+    open_page(driver, base_url + "/?chi=0.25&eta=0.5&n_avg=2.75&include_esa=false&map_points=21")
+    assert float(driver.find_element("id", "number-chi").get_attribute("value")) == 0.25
+    assert float(driver.find_element("id", "number-eta").get_attribute("value")) == 0.5
+    assert float(driver.find_element("id", "number-n_avg").get_attribute("value")) == 2.75
+    assert float(driver.find_element("id", "map-points").get_attribute("value")) == 21
+    title = driver.execute_script(
+        "return document.getElementById('graph-spectra').getElementsByClassName('js-plotly-plot')[0].layout.title.text")
+    assert "2.75" in title
+    wait_for(lambda: len(traces(driver, "phase_nth")[0]["x"]) == 21, what="a 21-point phase map")
+    assert severe_logs(driver) == []
+
+
+def test_garbage_url_shows_a_notice_not_an_error(driver, base_url):
+    open_page(driver, base_url + "/?chi=banana&map_points=-1")
+    notices = wait_for(lambda: driver.find_element("css selector", ".notice-area").text, what="a notice")
+    assert "chi" in notices and "map resolution" in notices
+    assert severe_logs(driver) == []
+
+
+def downloaded(driver, suffix: str, after: float) -> Path:
+    def newest():
+        files = [p for p in Path(driver.download_dir).glob(f"*{suffix}") if p.stat().st_mtime >= after - 1]
+        return max(files, key=lambda p: p.stat().st_mtime) if files else None
+
+    return wait_for(newest, what=f"a {suffix} download")
+
+
+def test_csv_download_matches_the_figure(driver, base_url):
+    open_page(driver, base_url + "/?n_avg=2.5&chi=0.5")
+    shown = spectra_ready(driver)
+    started = time.time()
+    driver.find_element("id", "csv-spectra").click()
+    text = downloaded(driver, "qdgain_spectra.csv", started).read_text()
+    rows = list(csv.reader(io.StringIO("\n".join(line for line in text.splitlines() if not line.startswith("#")))))
+    body = rows[1:]
+    for trace in shown:
+        mine = [row for row in body if row[0] == trace["name"].replace("<sub>", "").replace("</sub>", "")]
+        assert len(mine) == len(trace["x"]), trace["name"]
+        np.testing.assert_allclose([float(r[1]) for r in mine], trace["x"], rtol=1e-6)
+        np.testing.assert_allclose([float(r[2]) for r in mine], trace["y"], rtol=1e-6, atol=1e-12)
+
+
+def test_png_download_from_the_modebar(driver, base_url):
+    open_page(driver, base_url + "/")
+    started = time.time()
+    driver.execute_script(
+        "document.querySelector('#graph-spectra .modebar-btn[data-title^=\"Download plot\"]').click()")
+    path = downloaded(driver, ".png", started)
+    assert path.name.startswith("qdgain_spectra")
+    wait_for(lambda: path.stat().st_size > 1000 and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", what="PNG bytes")

@@ -1,0 +1,81 @@
+"""The memoized core calls: backend choice from the environment, deterministic keys, failure fallback."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+
+import pytest
+from flask import Flask
+
+from components import cache
+from qdgain_core import GainParams
+
+
+@pytest.fixture()
+def configured():
+    """A fresh in-process cache bound to a throwaway Flask app; unbound again afterwards."""
+    saved = getattr(cache.cache, "app", None)
+    backend = cache.configure_cache(Flask("test-cache"), {"QDGAIN_CACHE_THRESHOLD": "50"})
+    yield backend
+    cache.cache.app = saved
+
+
+def test_config_defaults_to_a_bounded_in_process_cache():
+    config = cache.cache_config({})
+    assert config["CACHE_TYPE"] == "SimpleCache" and config["CACHE_THRESHOLD"] == cache.DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("variable", ["QDGAIN_CACHE_URL", "REDIS_URL"])
+def test_config_uses_redis_with_short_timeouts(variable):
+    config = cache.cache_config({variable: "redis://cache.example:6379/2"})
+    assert config["CACHE_TYPE"] == "RedisCache"
+    assert "socket_timeout=0.5" in config["CACHE_REDIS_URL"] and "socket_connect_timeout" in config["CACHE_REDIS_URL"]
+
+
+def test_unreachable_redis_falls_back_with_a_warning(caplog):
+    saved = getattr(cache.cache, "app", None)
+    with caplog.at_level(logging.WARNING, logger="components.cache"):
+        backend = cache.configure_cache(Flask("no-redis"), {"REDIS_URL": "redis://127.0.0.1:1/0"})
+    cache.cache.app = saved
+    assert backend == "SimpleCache"
+    assert any("unreachable" in record.message for record in caplog.records)
+
+
+def test_keys_are_identical_across_processes():
+    here = cache.spectra.key(GainParams(chi=0.5))
+    script = ("from components import cache; from qdgain_core import GainParams; "
+              "print(cache.spectra.key(GainParams(chi=0.5)))")
+    there = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip()
+    assert here == there
+
+
+def test_ignored_fields_share_one_entry():
+    assert cache.thresholds.key(GainParams(n_avg=1.0)) == cache.thresholds.key(GainParams(n_avg=3.0))
+    assert cache.spectra.key(GainParams(n_avg=1.0)) != cache.spectra.key(GainParams(n_avg=3.0))
+    assert cache.phase_maps.key(GainParams(chi=0.0), 31) == cache.phase_maps.key(GainParams(chi=2.0), 31)
+    assert cache.phase_maps.key(GainParams(), 31) != cache.phase_maps.key(GainParams(), 41)
+
+
+def test_second_call_is_served_from_the_cache(configured, monkeypatch):
+    calls = []
+    original = cache.core.sigma_eff_ratio
+    monkeypatch.setattr(cache.core, "sigma_eff_ratio", lambda params: calls.append(params) or original(params))
+    first = cache.sigma_ratio(GainParams(chi=0.3))
+    second = cache.sigma_ratio(GainParams(chi=0.3, n_avg=4.0))
+    assert first == second and len(calls) == 1
+
+
+def test_backend_failure_computes_and_warns(configured, monkeypatch, caplog):
+    backend = cache._backend()
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(backend, "get", broken)
+    monkeypatch.setattr(cache, "_last_warning", {"time": -1e9})
+    with caplog.at_level(logging.WARNING, logger="components.cache"):
+        value = cache.sigma_ratio(GainParams(chi=0.7))
+    assert value == pytest.approx(cache.core.sigma_eff_ratio(GainParams(chi=0.7)))
+    assert any("cache backend failed" in record.message for record in caplog.records)

@@ -1,0 +1,315 @@
+"""Callback bodies called directly with good and malformed inputs: clamps or notices, never an exception."""
+
+from __future__ import annotations
+
+import contextvars
+import math
+
+import plotly.graph_objects as go
+import pytest
+from dash import Patch, no_update
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+from dash.exceptions import PreventUpdate
+
+from components import callbacks_export, callbacks_fast, callbacks_panels, callbacks_state, fields, ids
+from components.ids import ID
+from components.state import MAP_POINTS_RANGE, default_state, state_to_store
+from components.url_state import to_query
+
+GARBAGE = (None, math.nan, math.inf, -math.inf, "abc", "1e999", 1e308, -1e308, True, [], [1, 2], {"a": 1},
+           list(range(100_000)), "x" * 100_000)
+
+
+def run_triggered(prop_ids: list[str], func, *args):
+    """Call a callback body as Dash would after ``prop_ids`` changed."""
+
+    def call():
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": p, "value": None} for p in prop_ids]))
+        return func(*args)
+
+    return contextvars.copy_context().run(call)
+
+
+def default_store() -> dict:
+    state = default_state()
+    return state_to_store(state, to_query(state))
+
+
+def text_of(children) -> str:
+    """All text inside a notice (string or html tree)."""
+    if children is None or children is no_update:
+        return ""
+    if isinstance(children, str):
+        return children
+    if isinstance(children, (list, tuple)):
+        return " ".join(text_of(c) for c in children)
+    return text_of(getattr(children, "children", ""))
+
+
+def apply_call(search="", preset=None, trigger=(), map_points=31):
+    return run_triggered(list(trigger), callbacks_state.apply_state, search, preset, 0, map_points)
+
+
+def state_call(numbers=None, advanced=None, map_points=31, preset=None, store=None, trigger=()):
+    args = (numbers or {}, advanced or {}, map_points, preset, store)
+    return run_triggered(list(trigger), callbacks_state.update_state, *args)
+
+
+def fast_call(drag=None, numbers=None, revision="default", drawn_key=None, trigger=()):
+    revision = default_store() if revision == "default" else revision
+    return run_triggered(list(trigger), callbacks_fast.update_operating_point, drag or {}, numbers or {}, revision,
+                         drawn_key)
+
+
+def controls_of(store: dict) -> dict:
+    """Number inputs and advanced controls showing ``store``'s parameters."""
+    params = store["params"]
+    return {
+        "numbers": {n: params[n] for n in fields.MAIN_FIELDS},
+        "advanced": {n: (["on"] if params[n] else []) if isinstance(params[n], bool) else params[n]
+                     for n in fields.advanced_fields()},
+    }
+
+
+# --- loading a link, a preset, a reset ------------------------------------------------------------------------
+
+
+def test_url_sets_every_control():
+    out = apply_call(search="?chi=0.25&n_avg=3&eta=0.5&include_esa=false&map_points=41")
+    assert out["main"]["chi"] == 0.25 and out["main"]["n_avg"] == 3.0 and out["main"]["eta"] == 0.5
+    assert out["advanced"]["include_esa"] == []
+    assert out["map_points"] == 41
+    assert text_of(out["notices"]) == ""
+
+
+@pytest.mark.parametrize("bad", ["abc", "nan", "inf", "1e999", "", "[]", "%00"])
+def test_url_garbage_falls_back_with_notice(bad):
+    out = apply_call(search=f"?chi={bad}&n_avg=2")
+    assert out["main"]["chi"] == default_state().params.chi
+    assert out["main"]["n_avg"] == 2.0
+    assert "chi" in text_of(out["notices"])
+
+
+def test_url_out_of_range_is_clamped_with_notice():
+    out = apply_call(search="?n_avg=1e9&map_points=-4&preset=nope&unknown=1")
+    assert out["main"]["n_avg"] == 20.0
+    assert out["map_points"] == MAP_POINTS_RANGE[0]
+    notices = text_of(out["notices"])
+    for word in ("n_avg", "map resolution", "preset", "unknown"):
+        assert word in notices
+
+
+def test_enormous_url_is_cut_with_notice():
+    out = apply_call(search="?" + "&".join(f"chi={i}" for i in range(5000)))
+    assert "link" in text_of(out["notices"]) or "more than once" in text_of(out["notices"])
+    assert out["main"]["chi"] <= 3.0
+
+
+@pytest.mark.parametrize("bad", GARBAGE)
+def test_apply_never_raises(bad):
+    for trigger in ([], [f"{ID.LOCATION}.search"], [f"{ID.PRESET}.value"], [f"{ID.RESET}.n_clicks"]):
+        out = apply_call(search=bad, preset=bad, trigger=trigger, map_points=bad)
+        assert set(out["main"]) == set(fields.MAIN_FIELDS)
+
+
+def test_unknown_preset_is_refused_with_notice():
+    out = apply_call(preset="nope", trigger=[f"{ID.PRESET}.value"])
+    assert out["preset"] is None
+    assert "nope" in text_of(out["notices"])
+
+
+def test_reset_returns_to_the_defaults():
+    out = apply_call(preset=None, trigger=[f"{ID.RESET}.n_clicks"])
+    assert out["main"] == {n: getattr(default_state().params, n) for n in fields.MAIN_FIELDS}
+
+
+# --- controls -> state ---------------------------------------------------------------------------------------
+
+
+def test_typed_value_updates_the_store():
+    store = default_store()
+    controls = controls_of(store)
+    out = state_call(numbers={**controls["numbers"], "chi": 0.5}, advanced=controls["advanced"], store=store,
+                     trigger=[f"{ids.number('chi')}.value"])
+    assert out["store"]["params"]["chi"] == 0.5
+    assert out["store"]["query"] == "?chi=0.5"
+
+
+def test_revision_holds_the_validated_advanced_parameters():
+    controls = controls_of(default_store())
+    revision = callbacks_state.update_revision({**controls["advanced"], "plqy": 0.5, "g_e": "x"}, None)
+    assert revision["params"]["plqy"] == 0.5
+    assert revision["params"]["g_e"] == default_state().params.g_e
+    assert callbacks_state.update_revision({**controls["advanced"], "plqy": 0.5}, revision) is no_update
+
+
+@pytest.mark.parametrize("bad", GARBAGE)
+def test_revision_never_raises(bad):
+    revision = callbacks_state.update_revision({n: bad for n in fields.advanced_fields()}, bad)
+    assert revision is no_update or "params" in revision
+
+
+def test_out_of_range_input_is_clamped_with_notice():
+    store = default_store()
+    out = state_call(numbers={"n_avg": 1e9}, store=store, trigger=[f"{ids.number('n_avg')}.value"])
+    assert out["store"]["params"]["n_avg"] == 20.0
+    assert "n_avg" in text_of(out["notices"])
+
+
+@pytest.mark.parametrize("bad", GARBAGE)
+def test_garbage_in_every_control_never_raises(bad):
+    store = default_store()
+    main = {n: bad for n in fields.MAIN_FIELDS}
+    advanced = {n: bad for n in fields.advanced_fields()}
+    triggers = [f"{ids.number('chi')}.value", f"{ids.advanced('plqy')}.value"]
+    out = state_call(numbers=main, advanced=advanced, map_points=bad, preset=bad, store=store, trigger=triggers)
+    params = out["store"]["params"] if out["store"] is not no_update else store["params"]
+    for name, value in params.items():
+        assert not (isinstance(value, float) and not math.isfinite(value)), name
+    view = out["store"]["view"] if out["store"] is not no_update else store["view"]
+    assert MAP_POINTS_RANGE[0] <= view["map_points"] <= MAP_POINTS_RANGE[1]
+
+
+@pytest.mark.parametrize("bad_store", GARBAGE + ({"params": {"chi": "x"}, "view": {"map_points": 1e9}},))
+def test_garbage_store_never_raises(bad_store):
+    out = state_call(numbers={"chi": 0.5}, store=bad_store, trigger=[f"{ids.number('chi')}.value"])
+    assert out["store"]["params"]["chi"] == 0.5
+
+
+def test_unchanged_controls_change_nothing():
+    store = default_store()
+    out = state_call(**controls_of(store), store=store, trigger=[f"{ids.number('chi')}.value"])
+    assert out["store"] is no_update
+
+
+def test_garbage_arguments_of_wrong_types():
+    out = callbacks_state.update_state("x", 7, None, [], {"params": None})
+    assert out["store"]["params"] == default_store()["params"]
+
+
+# --- the fast callback ---------------------------------------------------------------------------------------
+
+
+def test_fast_callback_without_revision_does_not_update():
+    with pytest.raises(PreventUpdate):
+        fast_call(revision=None)
+
+
+def test_fast_callback_sends_nothing_when_already_drawn():
+    first = fast_call()
+    with pytest.raises(PreventUpdate):
+        fast_call(drawn_key=first["key"])
+
+
+def test_fast_callback_draws_number_inputs_and_overlays_drag_positions():
+    base = fast_call()
+    typed = fast_call(numbers={"n_avg": 3.0}, trigger=[f"{ids.number('n_avg')}.value"])
+    assert "3" in typed["figures"][0].layout.title.text
+    dragged = fast_call(drag={"chi": -1.5, "eta": -1.0}, numbers={"chi": 1.0, "eta": 10.0},
+                        trigger=[f"{ids.slider('chi')}.drag_value"])
+    assert isinstance(dragged["figures"][0], go.Figure)
+    assert list(base["figures"][0].data[-1].y) != list(dragged["figures"][0].data[-1].y)
+    stale = fast_call(drag={"chi": -1.5}, numbers={"chi": 1.0}, trigger=[f"{ids.number('chi')}.value"])
+    assert list(stale["figures"][0].data[-1].y) == list(base["figures"][0].data[-1].y)
+
+
+def test_value_beyond_the_slider_range_is_drawn():
+    out = fast_call(drag={"n_avg": 8.0}, numbers={"n_avg": 15.0}, trigger=[f"{ids.slider('n_avg')}.drag_value"])
+    assert "15" in out["figures"][0].layout.title.text
+
+
+@pytest.mark.parametrize("bad", GARBAGE)
+def test_fast_callback_garbage_drag_numbers_and_revision(bad):
+    main = {n: bad for n in fields.MAIN_FIELDS}
+    out = fast_call(drag=main, numbers=main)
+    assert all(isinstance(f, go.Figure) for f in out["figures"])
+    out = callbacks_fast.update_operating_point(bad, bad, bad if bad is not None else "garbage")
+    assert all(isinstance(f, go.Figure) for f in out["figures"])
+
+
+def test_fast_callback_failure_becomes_notice(monkeypatch):
+    def broken(params):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(callbacks_fast.cache, "spectra", broken)
+    out = fast_call()
+    assert all(isinstance(f, go.Figure) for f in out["figures"])
+    assert "Could not compute" in out["notices"][0]
+    assert "boom" not in str(out)
+
+
+# --- the committed-state panels ------------------------------------------------------------------------------
+
+SLOW = (callbacks_panels.update_spectral, callbacks_panels.update_cuts, callbacks_panels.update_doping_dynamics,
+        callbacks_panels.update_ase)
+
+
+@pytest.mark.parametrize("func", SLOW, ids=lambda f: f.__name__)
+def test_slow_panels_draw_figures(func):
+    out = func({"chi": 0.5, "n_avg": 2.0}, default_store(), 21)
+    assert out["figures"] and all(isinstance(f, go.Figure) for f in out["figures"])
+    assert all(n == "" for n in out["notices"])
+
+
+@pytest.mark.parametrize("func", SLOW, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("bad", GARBAGE[1:] + ({"params": {"n_avg": math.nan, "pump_mode": 7}},))
+def test_slow_panels_survive_garbage(func, bad):
+    out = func({n: bad for n in fields.MAIN_FIELDS}, bad, bad)
+    assert all(isinstance(f, go.Figure) for f in out["figures"])
+
+
+@pytest.mark.parametrize("func", SLOW + (callbacks_panels.update_phase_maps,), ids=lambda f: f.__name__)
+def test_slow_panels_wait_for_a_revision(func):
+    with pytest.raises(PreventUpdate):
+        func({}, None, 31)
+
+
+def test_slow_panel_failure_is_isolated(monkeypatch):
+    def broken(params):
+        raise ValueError("bad")
+
+    monkeypatch.setattr(callbacks_panels.cache, "ase", broken)
+    out = callbacks_panels.update_ase({}, default_store(), 31)
+    assert all(isinstance(f, go.Figure) for f in out["figures"])
+    assert "Could not compute" in out["readout"]
+
+
+@pytest.mark.parametrize("points, expected", [(-5, 11), (0, 11), (10**9, 81), ("many", 31), (math.nan, 31)])
+def test_map_resolution_is_clamped(points, expected):
+    out = callbacks_panels.update_phase_maps({}, default_store(), points)
+    heatmap = out["figures"][0].data[0]
+    assert len(heatmap.x) == expected and len(heatmap.y) == expected
+
+
+def test_phase_maps_patch_only_the_marker_when_maps_are_unchanged():
+    store = default_store()
+    first = callbacks_panels.update_phase_maps({}, store, 31)
+    second = callbacks_panels.update_phase_maps({"chi": -0.5, "n_avg": 3.0}, store, 31, first["key"])
+    assert all(isinstance(p, Patch) for p in second["figures"])
+    assert second["key"] is no_update
+    third = callbacks_panels.update_phase_maps({"eta": 0.5}, store, 31, first["key"])
+    assert isinstance(third["figures"][0], go.Figure) and third["key"] != first["key"]
+
+
+# --- downloads -----------------------------------------------------------------------------------------------
+
+
+def test_download_of_every_panel_and_zip():
+    store = default_store()
+    for panel_id in ("spectra", "se_map", "phase_nth"):
+        payload = run_triggered([f"{ids.csv_button(panel_id)}.n_clicks"], callbacks_export.download, {}, 0, store)
+        assert payload["filename"] == f"qdgain_{panel_id}.csv"
+    payload = run_triggered([f"{ID.DOWNLOAD_ALL}.n_clicks"], callbacks_export.download, {}, 1, store)
+    assert payload["filename"].endswith(".zip") and payload["base64"]
+
+
+@pytest.mark.parametrize("trigger", [[], ["nope.n_clicks"]])
+def test_download_without_a_button_does_nothing(trigger):
+    with pytest.raises(PreventUpdate):
+        run_triggered(trigger, callbacks_export.download, {}, 0, default_store())
+
+
+def test_download_with_garbage_store_still_answers():
+    payload = run_triggered([f"{ids.csv_button('spectra')}.n_clicks"], callbacks_export.download, {}, 0, "garbage")
+    assert payload["content"].startswith("# qdgain")
