@@ -106,7 +106,11 @@ def _log_slope(fluence: np.ndarray, output: np.ndarray) -> np.ndarray:
 
 
 def _kink(fluence: np.ndarray, n_avg: np.ndarray, slope: np.ndarray) -> tuple[float | None, float | None, str]:
-    """Fluence and <N> of the largest log-log slope, if the output is superlinear there."""
+    """Fluence and <N> of the largest log-log slope, if the output is superlinear there.
+
+    The maximum is refined between grid points by the vertex of the parabola through the
+    three slopes around it (in ln J), so the threshold varies smoothly with the parameters.
+    """
     if not np.isfinite(slope).any():
         return None, None, "need at least 3 fluences to locate the kink"
     j = int(np.nanargmax(slope))
@@ -117,7 +121,12 @@ def _kink(fluence: np.ndarray, n_avg: np.ndarray, slope: np.ndarray) -> tuple[fl
         )
     if j in (0, fluence.size - 1):
         return None, None, "steepest rise at the edge of the fluence range; widen the range"
-    return float(fluence[j]), float(n_avg[j]), ""
+    log_j = np.log(fluence[j - 1 : j + 2])
+    curvature, linear, _ = np.polyfit(log_j, slope[j - 1 : j + 2], 2)
+    vertex = -linear / (2.0 * curvature) if curvature < 0 else log_j[1]
+    log_threshold = float(np.clip(vertex, log_j[0], log_j[2]))
+    threshold_n = float(np.interp(log_threshold, np.log(fluence), n_avg))
+    return float(np.exp(log_threshold)), threshold_n, ""
 
 
 def level_scheme_variants(params: GainParams) -> dict[str, GainParams]:

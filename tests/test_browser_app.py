@@ -16,7 +16,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
-from browser_support import browser_unavailable_reason, make_chrome_driver
 
 pytestmark = pytest.mark.browser
 
@@ -54,16 +53,6 @@ def base_url():
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory):
-    reason = browser_unavailable_reason()
-    if reason:
-        pytest.skip(reason)
-    drv = make_chrome_driver(download_dir=str(tmp_path_factory.mktemp("downloads")))
-    yield drv
-    drv.quit()
 
 
 def traces(driver, panel: str):

@@ -5,7 +5,6 @@ import time
 
 import pytest
 
-from browser_support import browser_unavailable_reason, make_chrome_driver
 
 pytestmark = pytest.mark.browser
 
@@ -39,16 +38,6 @@ def server():
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory):
-    reason = browser_unavailable_reason()
-    if reason:
-        pytest.skip(reason)
-    drv = make_chrome_driver(download_dir=str(tmp_path_factory.mktemp("downloads")))
-    yield drv
-    drv.quit()
 
 
 def test_page_loads_without_console_errors(driver, server):
