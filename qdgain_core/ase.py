@@ -60,7 +60,7 @@ def ase_curve(params: GainParams, fluences_mj_cm2: np.ndarray | None = None) -> 
     fluence = default_fluences(params) if fluences_mj_cm2 is None else np.asarray(fluences_mj_cm2, dtype=float).ravel()
     if fluence.size == 0 or fluence.size > MAX_FLUENCES or not np.all(np.isfinite(fluence)) or np.any(fluence <= 0):
         raise ValueError(f"fluences_mj_cm2: need 1 to {MAX_FLUENCES} finite positive values, got {fluence.size}")
-    fluence = np.sort(fluence)
+    fluence = np.unique(fluence)
     energy, lines, _ = lines_for(params)
     coeff = coefficients_for(params)
     n_avg = n_avg_from_fluence(params, fluence)

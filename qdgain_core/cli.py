@@ -176,7 +176,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"qdgain: error: {error}", file=sys.stderr)
         return 2
     if args.csv:
-        with open(args.csv, "w", newline="") as handle:
+        try:
+            handle = open(args.csv, "w", newline="")
+        except OSError as error:
+            print(f"qdgain: error: --csv {args.csv!r}: {error.strerror}", file=sys.stderr)
+            return 2
+        with handle:
             handle.write(f"# qdgain {__version__} {args.command}; parameters: {json.dumps(params.as_dict())}\n")
             writer = csv.writer(handle)
             writer.writerow(header)

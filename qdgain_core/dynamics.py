@@ -19,13 +19,14 @@ from .ensemble import DOPING_LEVELS, LINE_A, fractions_for, line_coefficients, l
 from .observables import line_functionals
 from .params import GainParams
 from .results import GainDynamics
-from .statistics import poisson_probabilities
+from .statistics import occupation_probabilities
 
 DEFAULT_TIME_PS = np.linspace(0.0, 2500.0, 401)
 DEFAULT_N_X = np.linspace(0.2, 8.0, 40)
 MAX_TIME_POINTS = 4001
 MAX_N_X_POINTS = 200
 MAX_EXCITONS = 60
+MAX_N_X = 20.0
 GAIN_DETECTION_FLOOR = 0.01
 
 
@@ -115,15 +116,15 @@ def gain_dynamics(
     """A*(t) and gain lifetime vs <N_X> for n = 0, 1, 2 and at the operating point ([002] Fig. 5c)."""
     time_ps = _checked_time(time_ps)
     n_x = DEFAULT_N_X if n_x_values is None else np.asarray(n_x_values, dtype=float).ravel()
-    if not 1 <= n_x.size <= MAX_N_X_POINTS or not np.all(np.isfinite(n_x)) or np.any(n_x < 0):
-        raise ValueError(f"n_x_values: need 1 to {MAX_N_X_POINTS} finite values >= 0")
+    if not 1 <= n_x.size <= MAX_N_X_POINTS or not np.all(np.isfinite(n_x)) or np.any(n_x < 0) or np.any(n_x > MAX_N_X):
+        raise ValueError(f"n_x_values: need 1 to {MAX_N_X_POINTS} values in [0, {MAX_N_X:g}] excitons/dot")
     x_all = np.append(n_x, params.n_avg)
     top = float(x_all.max())
     n_max = int(min(MAX_EXCITONS, np.ceil(top + 8.0 * np.sqrt(top) + 8.0)))
     energy, lines, _ = lines_for(params)
     band = line_functionals("band", energy, np.asarray(energy[1] - energy[0]), lines)
     reference = band[LINE_A]
-    initial = poisson_probabilities(x_all, n_max).T
+    initial = occupation_probabilities(x_all, params.pump_mode, params.g_e, n_max).T
     sectors = [
         line_coefficients(params.g_e, params.g_h, tuple(float(level == o) for o in DOPING_LEVELS), params.plqy, params.include_esa, n_max=n_max)
         @ band / reference

@@ -25,15 +25,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .lineshapes import BathSpec, absorption_kernels, place_lines, solve_lattice, N_ENERGY_POINTS
-from .params import GainParams
+from .params import FIELD_SPECS, GainParams
 from .results import Geometry, Spectra
 from .statistics import doping_fractions, occupation_probabilities
 
 LINE_A, LINE_SE, LINE_ESA, LINE_XX, LINE_TRAP = range(5)
-LINE_NAMES = ("ground_state_absorption", "stimulated_emission", "excited_state_absorption", "biexciton_emission", "trap_esa")
 N_LINES = 5
 DOPING_LEVELS = (0, 1, 2)
-MAX_N_AVG = 50.0
+MAX_N_AVG = FIELD_SPECS["n_avg"].maximum
 
 
 def transition_counts(g_e: int, g_h: int, n_excitons, n_doped, saturate: bool = True):

@@ -16,8 +16,8 @@ check the McCumber relation within that accuracy (docs/model_notes.md).
 
 Kernels are computed once per distinct bath on a time grid by one FFT; the emission
 kernel is the mirror image of the absorption kernel (Re int exp(i e t - g*) =
-Re int exp(-i e t - g)). Lines are then placed at their first-moment energies by linear
-interpolation, multiplied by E and normalised to unit area on the energy grid, so that
+Re int exp(-i e t - g)). Lines are then placed with the kernel's first moment at the
+line energy by linear interpolation, multiplied by E and normalised to unit area on the energy grid, so that
 with all shifts and widths equal the ensemble reduces to transition counting exactly.
 Homogeneous (Lorentzian, FWHM Gamma_0) and inhomogeneous (Gaussian) widths multiply the
 time response; the inhomogeneous one is thereby an exact convolution of OD_NL.

@@ -36,6 +36,7 @@ from .thresholds import first_crossing, linear_criterion, search_limit
 MAP_QUANTITIES = ("n_th", "sigma_ratio")
 MAX_STOKES_FRACTION = 0.5
 MAX_MAP_POINTS = 201 * 201
+MAX_PEAK_MAP_POINTS = 81 * 81
 PEAK_COARSE_POINTS = 41
 
 
@@ -53,6 +54,8 @@ def phase_maps(
     eta = np.asarray(eta_values, dtype=float).ravel()
     if chi.size * eta.size > MAX_MAP_POINTS or chi.size == 0 or eta.size == 0:
         raise ValueError(f"map size: {eta.size} x {chi.size} points; allowed 1 to {MAX_MAP_POINTS} points")
+    if method == "peak" and chi.size * eta.size > MAX_PEAK_MAP_POINTS:
+        raise ValueError(f"map size: the peak method keeps whole spectra per point; allowed up to {MAX_PEAK_MAP_POINTS} points")
     if not (np.isfinite(chi).all() and np.isfinite(eta).all() and (eta > 0).all()):
         raise ValueError("map axes: chi must be finite and eta finite and positive")
     geometry = geometry_for(params)

@@ -34,8 +34,14 @@ UNSATURATED_N_MAX = 80
 
 
 def half_maximum_mask(line: np.ndarray) -> np.ndarray:
-    """Boolean mask of the points where ``line`` (…, nE) is at least half its maximum."""
-    return line >= 0.5 * line.max(axis=-1, keepdims=True)
+    """Mask of the FWHM band of ``line`` (…, nE): the connected run at >= half maximum around the peak.
+
+    Separate LO sidebands above half maximum (large Huang-Rhys factors) are left out.
+    """
+    above = line >= 0.5 * line.max(axis=-1, keepdims=True)
+    runs = np.cumsum(~above, axis=-1)
+    peak_run = np.take_along_axis(runs, np.argmax(line, axis=-1)[..., None], axis=-1)
+    return above & (runs == peak_run)
 
 
 def line_functionals(
@@ -126,6 +132,8 @@ def counting_threshold(
     are given. ``saturate=False`` uses the unsaturated eq. S3 (4/3 for CdSe instead of
     1.54, [002] Fig. S4). Returns inf when there is no gain up to ``search_max``.
     """
+    if not (1 <= g_e <= 8 and 1 <= g_h <= 8 and 0.0 < search_max <= 100.0):
+        raise ValueError(f"counting_threshold: need 1 <= g_e, g_h <= 8 and 0 < search_max <= 100, got {g_e}, {g_h}, {search_max}")
     if fractions is None:
         if float(n_doped).is_integer() and 0 <= n_doped <= 2:
             fractions = tuple(float(int(n_doped) == level) for level in (0, 1, 2))
@@ -151,6 +159,8 @@ def threshold_vs_doping(params: GainParams, n_doped_values: np.ndarray, method: 
     depend on doping, so they are computed once.
     """
     method = params.threshold_method if method is None else method
+    if method not in THRESHOLD_METHODS:
+        raise ValueError(f"method: {method!r} is not one of {list(THRESHOLD_METHODS)}")
     values = np.asarray(n_doped_values, dtype=float).ravel()
     if values.size == 0 or values.size > 1000 or np.any(~np.isfinite(values)) or np.any((values < 0) | (values > 2)):
         raise ValueError("n_doped_values: need 1 to 1000 values in [0, 2] electrons/dot")
@@ -193,7 +203,9 @@ def measured_ratio(params: GainParams, n_avg: float | None = None) -> float:
 def se_map(params: GainParams, n_values: np.ndarray | None = None) -> SEMap:
     """OD_NL(E, <N>) in units of max OD_0 on ``n_values`` (default 0..min(limit, 4), 81 rows)."""
     limit, _ = search_limit(params.pump_mode, params.g_e, params.n_search_max)
-    n_values = np.linspace(0.0, min(limit, 4.0), 81) if n_values is None else np.asarray(n_values, dtype=float)
+    n_values = np.linspace(0.0, min(limit, 4.0), 81) if n_values is None else np.asarray(n_values, dtype=float).ravel()
+    if not 1 <= n_values.size <= 1000 or not np.all(np.isfinite(n_values)) or np.any(n_values < 0) or np.any(n_values > limit):
+        raise ValueError(f"n_values: need 1 to 1000 values in [0, {limit:g}] excitons/dot")
     energy, lines, _ = lines_for(params)
     coeff = coefficients_for(params)
     probs = occupation_probabilities(n_values, params.pump_mode, params.g_e, coeff.shape[0] - 1)

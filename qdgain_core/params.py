@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -180,7 +181,7 @@ def _validated(name: str, spec: FieldSpec, value: Any) -> Any:
         return value
     if spec.kind == "optional_float" and value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name}: {value!r} is not a number (allowed {_range_text(spec)})")
     number = float(value)
     if not math.isfinite(number):

@@ -7,7 +7,6 @@ not to be modified in place (results may be shared through caches).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -140,8 +139,8 @@ class GainDynamics:
 
     ``a_star`` has shape (len(doping_levels), len(n_x_values), len(time_ps)): the
     band-integrated excited-state absorption in units of the band-integrated linear
-    absorption (negative = gain). ``gain_lifetime_ps`` is the time A* stays negative
-    (0 where it never is). ``operating_a_star`` is A*(t) at the operating point
+    absorption (negative = gain). ``gain_lifetime_ps`` is the time A* stays below -1 %
+    of the linear absorption (the detection floor; 0 where it never does). ``operating_a_star`` is A*(t) at the operating point
     (<N> = params.n_avg, doping fractions of params.n_doped).
     """
 
@@ -153,8 +152,3 @@ class GainDynamics:
     operating_a_star: np.ndarray
     operating_gain_lifetime_ps: float
     tau_multiexciton_ps: dict = field(default_factory=dict)
-
-
-def finite_or_none(value: float) -> float | None:
-    """``value`` if finite, else ``None`` (for JSON output)."""
-    return value if math.isfinite(value) else None

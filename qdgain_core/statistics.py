@@ -82,10 +82,25 @@ def occupation_probabilities(n_avg: np.ndarray, pump_mode: str, g_e: int, n_max:
     return poisson_probabilities(n_avg, n_max)
 
 
-def _fractions_at_potential(x: np.ndarray, c: float) -> np.ndarray:
-    """(f0, f1, f2) for x = exp(beta e (V - V_1S)) and c = exp(-beta e V_C) ([002] eq. S11-S13)."""
-    z = 1.0 + 2.0 * x + c * x * x
-    return np.stack([1.0 / z, 2.0 * x / z, c * x * x / z], axis=-1)
+def _fractions_at_potential(u: np.ndarray, log_c: float) -> np.ndarray:
+    """(f0, f1, f2) at reduced potential u = beta e (V - V_1S), log_c = -beta e V_C ([002] eq. S11-S13).
+
+    Evaluated as a softmax of the log Boltzmann weights [0, ln 2 + u, 2u + log_c], so no
+    temperature or charging energy overflows.
+    """
+    u = np.asarray(u, dtype=float)
+    logs = np.stack([np.zeros_like(u), np.log(2.0) + u, 2.0 * u + log_c], axis=-1)
+    weights = np.exp(logs - logs.max(axis=-1, keepdims=True))
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def _mean_fractions(u: np.ndarray, log_c: float, sigma_reduced: float) -> np.ndarray:
+    """Fractions at reduced potentials ``u``, averaged over a Gaussian V_1S of width sigma (kT/e units)."""
+    if sigma_reduced <= 0.0:
+        return _fractions_at_potential(u, log_c)
+    nodes, weights = np.polynomial.hermite_e.hermegauss(N_DOPING_QUADRATURE)
+    shifted = np.asarray(u, dtype=float)[..., None] - sigma_reduced * nodes
+    return np.tensordot(_fractions_at_potential(shifted, log_c), weights / weights.sum(), axes=([-2], [0]))
 
 
 def doping_fractions(
@@ -99,7 +114,8 @@ def doping_fractions(
     Grand-canonical statistics of [002] eqs. S9-S14 with beta = 1/(k_B T) (T may be an
     effective temperature, [002] Fig. S5b); with ``sigma_1s_mv`` > 0 the fractions are
     averaged over a Gaussian distribution of V_1S (eq. S15-S16). The electrode potential is
-    solved so that f1 + 2 f2 = <n>. <n> = 0 and 2 are exact: (1, 0, 0) and (0, 0, 1).
+    solved so that f1 + 2 f2 = <n> (closed form without disorder, bisection with it).
+    <n> = 0 and 2 are exact: (1, 0, 0) and (0, 0, 1).
     """
     if not 0.0 <= n_doped <= 2.0 or not np.isfinite(n_doped):
         raise ValueError(f"n_doped: {n_doped!r} is outside the allowed range [0, 2] electrons/dot")
@@ -108,34 +124,36 @@ def doping_fractions(
     if n_doped == 2.0:
         return 0.0, 0.0, 1.0
     kt = K_B_MEV_PER_K * temperature_k
-    c = float(np.exp(-charging_energy_mev / kt))
+    log_c = -charging_energy_mev / kt
     if sigma_1s_mv <= 0.0:
-        n = n_doped
-        x = ((n - 1.0) + np.sqrt((1.0 - n) ** 2 + c * n * (2.0 - n))) / (c * (2.0 - n))
-        f = _fractions_at_potential(np.asarray(x), c)
-        return float(f[0]), float(f[1]), float(f[2])
-    f = _disordered_fractions(n_doped, c, sigma_1s_mv / kt)
+        u = _closed_form_potential(n_doped, log_c)
+    else:
+        u = _bisected_potential(n_doped, log_c, sigma_1s_mv / kt)
+    f = _mean_fractions(np.asarray(u), log_c, sigma_1s_mv / kt)
     return float(f[0]), float(f[1]), float(f[2])
 
 
-def _disordered_fractions(n_doped: float, c: float, sigma_reduced: float) -> np.ndarray:
-    """Fractions averaged over Gaussian V_1S (width in units of kT/e); bisection on the potential."""
-    nodes, weights = np.polynomial.hermite_e.hermegauss(N_DOPING_QUADRATURE)
-    weights = weights / weights.sum()
+def _closed_form_potential(n: float, log_c: float) -> float:
+    """u = ln x solving c(2-n)x^2 + 2(1-n)x - n = 0, in the form free of cancellation."""
+    a = 1.0 - n
+    c_n = np.exp(log_c) * n * (2.0 - n)
+    if a >= 0.0:
+        return float(np.log(n) - np.log(a + np.sqrt(a * a + c_n)))
+    return float(np.log(-a + np.sqrt(a * a + c_n)) - log_c - np.log(2.0 - n))
 
-    def mean_fractions(u: np.ndarray) -> np.ndarray:
-        x = np.exp(np.clip(u[..., None] - sigma_reduced * nodes, -700.0, 700.0))
-        return np.tensordot(_fractions_at_potential(x, c), weights, axes=([-2], [0]))
 
-    lo, hi = -50.0 - 10.0 * sigma_reduced, 50.0 + 10.0 * sigma_reduced
-    for _ in range(80):
+def _bisected_potential(n_doped: float, log_c: float, sigma_reduced: float) -> float:
+    """Reduced potential at which the disorder-averaged <n> equals ``n_doped`` (bisection)."""
+    lo = -60.0 - 10.0 * sigma_reduced
+    hi = 60.0 + 10.0 * sigma_reduced - log_c
+    for _ in range(100):
         mid = 0.5 * (lo + hi)
-        f = mean_fractions(np.asarray(mid))
+        f = _mean_fractions(np.asarray(mid), log_c, sigma_reduced)
         if f[1] + 2.0 * f[2] < n_doped:
             lo = mid
         else:
             hi = mid
-    return mean_fractions(np.asarray(0.5 * (lo + hi)))
+    return 0.5 * (lo + hi)
 
 
 def electrons_vs_potential(
@@ -151,13 +169,6 @@ def electrons_vs_potential(
     reduced variable is beta e (V_1S - V) in the sign convention of the measured curve.
     """
     kt = K_B_MEV_PER_K * temperature_k
-    c = float(np.exp(-charging_energy_mev / kt))
     u = (v_1s_mv - np.asarray(potential_mv, dtype=float)) / kt
-    if sigma_1s_mv <= 0.0:
-        f = _fractions_at_potential(np.exp(np.clip(u, -700.0, 700.0)), c)
-        return f[..., 1] + 2.0 * f[..., 2]
-    nodes, weights = np.polynomial.hermite_e.hermegauss(N_DOPING_QUADRATURE)
-    weights = weights / weights.sum()
-    x = np.exp(np.clip(u[..., None] - (sigma_1s_mv / kt) * nodes, -700.0, 700.0))
-    f = _fractions_at_potential(x, c)
-    return (f[..., 1] + 2.0 * f[..., 2]) @ weights
+    f = _mean_fractions(u, -charging_energy_mev / kt, sigma_1s_mv / kt)
+    return f[..., 1] + 2.0 * f[..., 2]

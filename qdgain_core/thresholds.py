@@ -31,6 +31,8 @@ def first_crossing(
     """
     grid = np.linspace(0.0, search_max, n_coarse)
     values = np.broadcast_to(criterion(grid), (*batch_shape, n_coarse))
+    if np.isnan(values).any():
+        raise ValueError("threshold search: the gain criterion is NaN for these parameters")
     negative = values <= ZERO_TOLERANCE
     found = negative.any(axis=-1)
     first = np.argmax(negative, axis=-1)
