@@ -244,3 +244,16 @@ def test_params_are_validated_with_field_value_and_range():
         GainParams(pump_mode="laser")
     params = GainParams()
     assert hash(params) == hash(dataclasses.replace(params))
+
+
+@pytest.mark.parametrize("charging_mev, temperature_k, sigma_mv", [(50.0, 4.0, 0.0), (50.0, 4.0, 50.0), (200.0, 10.0, 0.0)])
+def test_doping_statistics_stay_exact_at_low_temperature(charging_mev, temperature_k, sigma_mv):
+    """V_C >> kT: exp(-V_C/kT) underflows in a naive closed form; the log-space form keeps <n>."""
+    for n_doped in (0.3, 1.0, 1.7):
+        fractions = doping_fractions(n_doped, charging_mev, temperature_k, sigma_mv)
+        assert np.all(np.isfinite(fractions)) and sum(fractions) == pytest.approx(1.0)
+        assert fractions[1] + 2 * fractions[2] == pytest.approx(n_doped, abs=1e-9)
+    from qdgain_core import electrons_vs_potential
+
+    deep = electrons_vs_potential(np.array([-3000.0, 3000.0]), -1000.0, charging_mev, temperature_k, sigma_mv)
+    np.testing.assert_allclose(deep, [2.0, 0.0], atol=1e-9)
