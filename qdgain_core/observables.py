@@ -28,7 +28,7 @@ from .ensemble import (
 from .params import THRESHOLD_METHODS, GainParams
 from .results import SEMap, Threshold
 from .statistics import doping_fractions, occupation_probabilities, poisson_probabilities
-from .thresholds import first_crossing, linear_criterion, search_limit
+from .thresholds import first_crossing, linear_criterion, probabilities_at, search_limit
 
 UNSATURATED_N_MAX = 80
 
@@ -99,7 +99,7 @@ def gain_threshold(params: GainParams, method: str | None = None) -> Threshold:
         floor = params.gain_min_fraction * lines[LINE_A].max()
 
         def criterion(x: np.ndarray) -> np.ndarray:
-            probs = occupation_probabilities(x, params.pump_mode, params.g_e, coeff.shape[0] - 1)
+            probs = probabilities_at(x, params.pump_mode, params.g_e, coeff.shape[0] - 1)
             return (probs @ sector_spectra).min(axis=-1) + floor
 
         n_th = float(first_crossing(criterion, (), limit))

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy.special import gammaln
 
@@ -47,6 +49,14 @@ def n_avg_resonant(fluence_mj_cm2: np.ndarray, pi_fluence_mj_cm2: float, g_e: in
     return g_e * np.sin(0.5 * np.minimum(theta, np.pi)) ** 2
 
 
+@functools.lru_cache(maxsize=16)
+def _log_factorials(n_max: int) -> np.ndarray:
+    """ln N! for N = 0..n_max (read-only)."""
+    values = gammaln(np.arange(n_max + 1) + 1.0)
+    values.flags.writeable = False
+    return values
+
+
 def poisson_probabilities(n_avg: np.ndarray, n_max: int) -> np.ndarray:
     """P_N(<N>) for N = 0..n_max, the tail N >= n_max lumped into the last column.
 
@@ -54,10 +64,9 @@ def poisson_probabilities(n_avg: np.ndarray, n_max: int) -> np.ndarray:
     """
     x = np.asarray(n_avg, dtype=float)[..., None]
     n = np.arange(n_max + 1)
-    log_x = np.log(np.where(x > 0, x, 1.0))
-    log_p = np.where(n == 0, 0.0, n * log_x) - x - gammaln(n + 1)
-    log_p = np.where((x > 0) | (n == 0), log_p, -np.inf)
-    p = np.exp(log_p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.exp(n * np.log(x) - x - _log_factorials(n_max))
+    p[..., 0] = np.exp(-x[..., 0])
     p[..., -1] = np.clip(1.0 - p[..., :-1].sum(axis=-1), 0.0, None)
     return p
 

@@ -9,9 +9,12 @@ refined by bisection (all brackets in parallel). W(0) <= 0 (e.g. <n_1S(e)> = 2 i
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import numpy as np
+
+from .statistics import occupation_probabilities
 
 N_COARSE = 161
 N_BISECTION = 24
@@ -51,18 +54,31 @@ def first_crossing(
     return result
 
 
+@functools.lru_cache(maxsize=64)
+def _grid_probabilities(grid_bytes: bytes, pump_mode: str, g_e: int, n_max: int) -> np.ndarray:
+    """Occupation probabilities on a coarse grid (read-only, cached: every method reuses it)."""
+    probs = occupation_probabilities(np.frombuffer(grid_bytes), pump_mode, g_e, n_max)
+    probs.flags.writeable = False
+    return probs
+
+
+def probabilities_at(x: np.ndarray, pump_mode: str, g_e: int, n_max: int) -> np.ndarray:
+    """P_N at the x a criterion receives; the shared coarse grid (1-D, several points) is cached."""
+    if x.ndim == 1 and x.size > 1:
+        return _grid_probabilities(np.ascontiguousarray(x, dtype=float).tobytes(), pump_mode, g_e, n_max)
+    return occupation_probabilities(x, pump_mode, g_e, n_max)
+
+
 def linear_criterion(weights: np.ndarray, pump_mode: str, g_e: int) -> Callable[[np.ndarray], np.ndarray]:
     """W(x) = sum_N P_N(x) w_N for functionals linear in OD_NL (window, band, total, probe).
 
     ``weights`` has shape (*batch, N + 1): the functional applied to each exciton-number
     sector of OD_NL.
     """
-    from .statistics import occupation_probabilities
-
     n_max = weights.shape[-1] - 1
 
     def criterion(x: np.ndarray) -> np.ndarray:
-        probs = occupation_probabilities(x, pump_mode, g_e, n_max)
+        probs = probabilities_at(x, pump_mode, g_e, n_max)
         if x.ndim == 1:
             return weights @ probs.T
         return np.einsum("...kn,...n->...k", probs, weights)
