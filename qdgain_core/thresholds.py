@@ -3,7 +3,7 @@
 The gain criterion of every method is a function W(<N>) that is positive without gain;
 the threshold is the first <N> in [0, search limit] with W <= 0. W is sampled on a
 uniform coarse grid for all problems at once, the first sign change is bracketed and
-refined by bisection (all brackets in parallel). W(0) <= 0 (e.g. <n_1S(e)> = 2 in
+refined by bisection (all brackets in parallel; a single problem uses Brent's method). W(0) <= 0 (e.g. <n_1S(e)> = 2 in
 [002]) is a zero threshold.
 """
 
@@ -13,11 +13,13 @@ import functools
 from typing import Callable
 
 import numpy as np
+from scipy.optimize import brentq
 
 from .statistics import occupation_probabilities
 
 N_COARSE = 161
 N_BISECTION = 24
+BRENT_XTOL = 1e-8
 ZERO_TOLERANCE = 1e-12
 
 
@@ -42,6 +44,9 @@ def first_crossing(
     result = np.full(batch_shape, np.inf)
     result[found & (first == 0)] = 0.0
     refine = found & (first > 0)
+    if batch_shape == () and refine:
+        lo, hi = grid[first - 1], grid[first]
+        return np.asarray(brentq(lambda x: criterion(np.array([x]))[0] - ZERO_TOLERANCE, lo, hi, xtol=BRENT_XTOL))
     if refine.any():
         lo = np.where(refine, grid[np.maximum(first - 1, 0)], 0.0)
         hi = np.where(refine, grid[first], 0.0)
