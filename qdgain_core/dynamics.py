@@ -49,7 +49,8 @@ def cascade_generator(n_doped: int, n_max: int, tau_xx_ps: float) -> np.ndarray:
 def propagate(initial: np.ndarray, generator: np.ndarray, time_ps: np.ndarray) -> np.ndarray:
     """Populations F(t) = exp(K t) F(0) at the times of a uniform grid starting at 0.
 
-    ``initial`` (N+1, M) columns of initial distributions; returns (T, N+1, M).
+    ``initial`` (N+1, ...) initial distributions (or, with K^T, an observable); returns
+    (T, N+1, ...).
     """
     out = np.empty((time_ps.size, *initial.shape))
     out[0] = initial
@@ -66,13 +67,7 @@ def observable_history(observable: np.ndarray, generator: np.ndarray, time_ps: n
     Propagating the observable (one vector) instead of every initial distribution makes
     A*(t) for all <N_X> one matrix product; returns (T, N+1).
     """
-    out = np.empty((time_ps.size, observable.size))
-    out[0] = observable
-    if time_ps.size > 1:
-        step_t = expm(generator * (time_ps[1] - time_ps[0])).T
-        for i in range(1, time_ps.size):
-            out[i] = step_t @ out[i - 1]
-    return out
+    return propagate(observable, generator.T, time_ps)
 
 
 def _checked_time(time_ps: np.ndarray | None) -> np.ndarray:

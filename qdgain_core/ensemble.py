@@ -103,6 +103,11 @@ def single_exciton_coefficients(params: GainParams) -> np.ndarray:
     return line_coefficients(params.g_e, params.g_h, (1.0, 0.0, 0.0), params.plqy, params.include_esa)[1]
 
 
+def bare_se_weight(params: GainParams) -> float:
+    """D(1,0)/(g_e g_h): weight of the bare (Einstein-limited, untrapped) single-exciton SE line."""
+    return float(transition_counts(params.g_e, params.g_h, 1, 0)[1]) / (params.g_e * params.g_h)
+
+
 def bath_for(params: GainParams) -> BathSpec:
     """Lineshape settings of the parameter set."""
     return BathSpec(
@@ -263,7 +268,7 @@ def nonlinear_absorption(params: GainParams, n_avg: float | None = None) -> Spec
     scale = 1.0 / lines[LINE_A].max()
     parts = weights[:, None] * lines * scale
     single = single_exciton_coefficients(params)
-    sigma_se = -single[LINE_SE] * lines[LINE_SE] * scale / max(params.plqy, 1e-12)
+    sigma_se = bare_se_weight(params) * lines[LINE_SE] * scale
     sigma_loss = (single[:, None] * lines).clip(min=0.0).sum(axis=0) * scale
     sigma_eff = -(single @ lines) * scale
     return Spectra(

@@ -7,6 +7,7 @@ import numpy as np
 from .params import GainParams
 from .statistics import (
     GM_CM4_S,
+    gaussian_tau0_s,
     n_avg_one_photon,
     n_avg_resonant,
     n_avg_two_photon,
@@ -31,7 +32,7 @@ def fluence_from_n_avg(params: GainParams, n_avg: np.ndarray) -> np.ndarray:
     n_avg = np.asarray(n_avg, dtype=float)
     per_photon_mj = 1.0 / photon_fluence_cm2(1.0, params.pump_wavelength_nm)
     if params.pump_mode == "two_photon":
-        tau0_s = params.pulse_fwhm_fs * 1e-15 / (2.0 * np.sqrt(np.log(2.0)))
+        tau0_s = gaussian_tau0_s(params.pulse_fwhm_fs)
         photons = np.sqrt(n_avg * np.sqrt(2.0 * np.pi) * tau0_s / (params.sigma2_gm * GM_CM4_S))
         return photons * per_photon_mj
     if params.pump_mode == "resonant":

@@ -20,6 +20,7 @@ from .ensemble import (
     LINE_TRAP,
     LINE_XX,
     LineSet,
+    bare_se_weight,
     bath_for,
     build_lines,
     coefficients_for,
@@ -120,7 +121,7 @@ def _sigma_ratios(line_set: LineSet, params: GainParams) -> np.ndarray:
     exciton_part = np.einsum("l,ble->be", single[list(EXCITON_LINES)], line_set.exciton_lines)
     esa_part = np.einsum("l,bkle->bke", single[list(ESA_LINES)], line_set.esa_lines)
     sigma_eff = -(exciton_part[:, None, :] + esa_part)
-    bare_se = line_set.exciton_lines[:, EXCITON_LINES.index(LINE_SE)].max(axis=-1) * (-single[LINE_SE] / params.plqy)
+    bare_se = line_set.exciton_lines[:, EXCITON_LINES.index(LINE_SE)].max(axis=-1) * bare_se_weight(params)
     return np.clip(sigma_eff.max(axis=-1) / bare_se[:, None], 0.0, None)
 
 

@@ -18,8 +18,10 @@ import numpy as np
 from .ensemble import (
     LINE_A,
     LINE_SE,
+    bare_se_weight,
     coefficients_for,
     lines_for,
+    lumped_n_max,
     nonlinear_absorption,
     od_spectra,
     single_exciton_coefficients,
@@ -139,7 +141,7 @@ def counting_threshold(
             fractions = tuple(float(int(n_doped) == level) for level in (0, 1, 2))
         else:
             fractions = doping_fractions(n_doped)
-    n_max = max(g_e, g_h, 2) if saturate else UNSATURATED_N_MAX
+    n_max = lumped_n_max(g_e, g_h) if saturate else UNSATURATED_N_MAX
     n_exc = np.arange(n_max + 1)
     weights = np.zeros(n_max + 1)
     for level, f_n in zip((0, 1, 2), fractions):
@@ -187,7 +189,7 @@ def sigma_eff_ratio(params: GainParams) -> float:
 def sigma_ratio_from_lines(lines: np.ndarray, params: GainParams) -> np.ndarray:
     """sigma_eff/sigma_SE for lines of shape (..., 5, nE)."""
     single = single_exciton_coefficients(params)
-    bare_se = lines[..., LINE_SE, :].max(axis=-1) * (-single[LINE_SE] / params.plqy)
+    bare_se = lines[..., LINE_SE, :].max(axis=-1) * bare_se_weight(params)
     sigma_eff = -np.einsum("l,...le->...e", single, lines)
     return np.clip(sigma_eff.max(axis=-1) / bare_se, 0.0, None)
 

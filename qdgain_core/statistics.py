@@ -36,9 +36,14 @@ def n_avg_one_photon(fluence_mj_cm2: np.ndarray, wavelength_nm: float, sigma_cm2
     return sigma_cm2 * photon_fluence_cm2(fluence_mj_cm2, wavelength_nm)
 
 
+def gaussian_tau0_s(pulse_fwhm_fs: float) -> float:
+    """tau_0 = tau_FWHM / (2 sqrt(ln 2)) in s for a Gaussian pulse exp(-t^2/tau_0^2)."""
+    return pulse_fwhm_fs * 1e-15 / (2.0 * np.sqrt(np.log(2.0)))
+
+
 def n_avg_two_photon(fluence_mj_cm2: np.ndarray, wavelength_nm: float, sigma2_gm: float, pulse_fwhm_fs: float) -> np.ndarray:
     """<N> = sigma2 F^2 / (sqrt(2 pi) tau_0) for a Gaussian pulse (MODEL.md section 4)."""
-    tau0_s = pulse_fwhm_fs * 1e-15 / (2.0 * np.sqrt(np.log(2.0)))
+    tau0_s = gaussian_tau0_s(pulse_fwhm_fs)
     photons = photon_fluence_cm2(fluence_mj_cm2, wavelength_nm)
     return sigma2_gm * GM_CM4_S * photons**2 / (np.sqrt(2.0 * np.pi) * tau0_s)
 
