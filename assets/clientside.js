@@ -79,6 +79,32 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             var used = clamp(value, spec.min, spec.max);
             return [toPosition(used), used === value ? noUpdate : used];
         },
+        /* Hand the committed control values to the open figure tab only, and only when they differ from
+           what it last drew (its commit store); hidden tabs draw when they are opened.
+           Arguments: the main number inputs (spec.fields order), revision, map resolution, inner tab,
+           outer tab, then the commit stores (spec.tabs order) and the spec. */
+        gateTabs: function () {
+            var noUpdate = window.dash_clientside.no_update;
+            var args = Array.prototype.slice.call(arguments);
+            var spec = args[args.length - 1];
+            var outputs = (window.dash_clientside.callback_context.outputs_list || []).length;
+            if (!spec || !spec.fields || !spec.tabs || spec.tabs.length !== outputs) {
+                return Array.apply(null, Array(outputs)).map(function () { return noUpdate; });
+            }
+            var count = spec.fields.length;
+            var numbers = {};
+            spec.fields.forEach(function (name, i) { numbers[name] = args[i]; });
+            var revision = args[count];
+            var commit = {numbers: numbers, revision: revision, map_points: args[count + 1]};
+            var innerTab = args[count + 2];
+            var outerTab = args[count + 3];
+            var drawn = args.slice(count + 4, count + 4 + spec.tabs.length);
+            var text = JSON.stringify(commit);
+            return spec.tabs.map(function (tab, i) {
+                var open = revision !== null && revision !== undefined && outerTab === spec.dashboard && innerTab === tab;
+                return open && JSON.stringify(drawn[i]) !== text ? commit : noUpdate;
+            });
+        },
         /* The link the "Copy link" button puts on the clipboard. */
         currentLink: function () {
             return window.location.href;

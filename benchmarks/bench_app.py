@@ -16,6 +16,7 @@ slider -> spectra; maps <= 400 ms cold and <= 100 ms warm.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -35,6 +36,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from flask import Flask  # noqa: E402
 
 from components import cache, callbacks_export, callbacks_fast, callbacks_panels  # noqa: E402
+from components.panels import PANEL_TABS  # noqa: E402
 from components.state import AppState, default_state, state_to_store  # noqa: E402
 from components.url_state import to_query  # noqa: E402
 
@@ -58,13 +60,14 @@ def store_for(rng: random.Random) -> dict[str, Any]:
     return state_to_store(state, to_query(state))
 
 
+def _draw_tab(tab: str, store: dict[str, Any]) -> Any:
+    return callbacks_panels.draw_tab(tab, {}, store, 31)
+
+
 CALLBACKS: dict[str, Callable[[dict], Any]] = {
     "operating_point (spectra + readouts)": lambda store: callbacks_fast.update_operating_point({}, {}, store),
-    "phase_maps": lambda store: callbacks_panels.update_phase_maps({}, store, 31),
-    "phase_cuts": lambda store: callbacks_panels.update_cuts({}, store, 31),
-    "cross_sections + se_map": lambda store: callbacks_panels.update_spectral({}, store, 31),
-    "doping + dynamics": lambda store: callbacks_panels.update_doping_dynamics({}, store, 31),
-    "ase + level_schemes": lambda store: callbacks_panels.update_ase({}, store, 31),
+    **{f"tab {tab.value} ({', '.join(tab.panel_ids)})": functools.partial(_draw_tab, tab.value) for tab in PANEL_TABS},
+    "readouts (ASE threshold, gain lifetime)": lambda store: callbacks_panels.update_readouts({}, store, 31),
     "export_zip": callbacks_export.bundle_download,
 }
 

@@ -8,7 +8,8 @@ minute) and the value is computed instead, so the app keeps serving and recovers
 Redis returns.
 
 Keys are ``qdgain:<version>:<function>:<sha256 of sorted-key JSON>`` of the arguments, so
-they are identical in every process. A cached function may declare parameters it does not
+they are identical in every process; each process remembers the keys of its last
+``KEY_MEMO`` parameter sets per function. A cached function may declare parameters it does not
 depend on (``ignores``, e.g. <N> for a threshold); those are reset to their defaults
 before both the key and the call, so dragging <N> reuses every threshold and map.
 """
@@ -42,6 +43,7 @@ DEFAULT_TIMEOUT_S = 3600
 REDIS_TIMEOUT_S = 0.5
 WARNING_INTERVAL_S = 60.0
 DOPING_POINTS = 41
+KEY_MEMO = 1024  # per cached function: parameters -> key, so a warm request does not re-hash them
 _DEFAULTS = GainParams()
 _last_warning = {"time": -WARNING_INTERVAL_S}
 
@@ -145,9 +147,11 @@ def memoized(ignores: tuple[str, ...] = ()) -> Callable[[Callable[..., T]], Call
     defaults = {name: getattr(_DEFAULTS, name) for name in ignores}
 
     def decorate(func: Callable[..., T]) -> Callable[..., T]:
+        @functools.lru_cache(maxsize=KEY_MEMO)
         def normalized(params: GainParams) -> GainParams:
             return dataclasses.replace(params, **defaults) if defaults else params
 
+        @functools.lru_cache(maxsize=KEY_MEMO)
         def key(params: GainParams, *args: Any) -> str:
             """The cache key of this call (equal keys mean equal results)."""
             return cache_key(func.__qualname__, (normalized(params), *args))
@@ -242,10 +246,20 @@ def threshold_vs_doping(params: GainParams) -> np.ndarray:
     return core.threshold_vs_doping(params, doping_axis())
 
 
+def plotted_only(array: np.ndarray) -> np.ndarray:
+    """A large array that is only ever plotted, stored as float32 (what the figures send anyway).
+
+    Halves the cached size of the two largest results (ASE spectra, A*(t) histories), so a
+    bounded cache (Redis maxmemory, SimpleCache threshold) holds twice as many states.
+    """
+    return np.asarray(array, dtype=np.float32)
+
+
 @memoized(ignores=("n_avg",))
 def ase(params: GainParams) -> core.ASECurve:
-    """Stripe ASE versus fluence, 60 log-spaced fluences ([001] Fig. 9)."""
-    return core.ase_curve(params)
+    """Stripe ASE versus fluence, 60 log-spaced fluences ([001] Fig. 9); spectra kept as plotted (float32)."""
+    curve = core.ase_curve(params)
+    return dataclasses.replace(curve, spectra=plotted_only(curve.spectra))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -271,5 +285,6 @@ def scheme_curves(params: GainParams) -> dict[str, SchemeCurve]:
 
 @memoized()
 def dynamics(params: GainParams) -> core.GainDynamics:
-    """Auger-cascade A*(t) and gain lifetimes ([002] Fig. 5c)."""
-    return core.gain_dynamics(params)
+    """Auger-cascade A*(t) and gain lifetimes ([002] Fig. 5c); the A*(t) grid kept as plotted (float32)."""
+    result = core.gain_dynamics(params)
+    return dataclasses.replace(result, a_star=plotted_only(result.a_star))

@@ -9,6 +9,7 @@ number input overrides it; changes of the other inputs are drawn as they are.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -21,11 +22,12 @@ from qdgain_core import GainParams, coerce_params, fluence_from_n_avg
 
 from . import cache, fields, ids
 from .controls import slider_position
+from .delta import each_if_changed, if_changed
 from .figures_common import message_figure
 from .guard import guarded, triggered_ids
 from .ids import ID
-from .panels import PANEL_BY_ID
-from .readouts import operating_readouts, readout_list, threshold_readouts
+from .readouts import escape_markdown, operating_readouts, readout_markdown, threshold_readouts
+from .rendered import figure_json
 from .state import AppState, ViewState, canonical, params_from_view
 
 FAST_PANELS = ("spectra",)
@@ -59,9 +61,9 @@ def operating_outputs(params: GainParams) -> dict[str, Any]:
         geometry=spectra.geometry,
     )
     return {
-        "figures": [PANEL_BY_ID[p].build(state) for p in FAST_PANELS],
+        "figures": [figure_json(p, state) for p in FAST_PANELS],
         "notices": ["" for _ in FAST_PANELS],
-        "readouts": readout_list(readouts),
+        "readouts": readout_markdown(readouts),
         "note": spectra.geometry.note,
     }
 
@@ -70,12 +72,13 @@ def _failure(message: str) -> dict[str, Any]:
     return {
         "figures": [message_figure(message) for _ in FAST_PANELS],
         "notices": [message for _ in FAST_PANELS],
-        "readouts": message,
+        "readouts": escape_markdown(message),
         "note": "",
         "key": None,
     }
 
 
+@functools.lru_cache(maxsize=cache.KEY_MEMO)
 def operating_key(params: GainParams) -> str:
     """Identity of what the fast panels show (equal keys: nothing to redraw)."""
     return cache.cache_key("operating_point", (params,))
@@ -90,10 +93,11 @@ def operating_params(drag_values: Mapping[str, Any], numbers: Mapping[str, Any],
 
 @guarded(_failure)
 def update_operating_point(drag_values: Mapping[str, Any] | None, numbers: Mapping[str, Any] | None, revision: Any,
-                           drawn_key: Any = None) -> dict[str, Any]:
+                           drawn_key: Any = None, shown_notices: Any = None, shown_note: Any = None) -> dict[str, Any]:
     """Callback body: draw the operating point the controls show (live drag positions included).
 
-    Nothing is sent when the result would be what is already drawn.
+    Nothing is sent when the result would be what is already drawn, and texts the page
+    already shows are not sent again.
     """
     if revision is None:
         raise PreventUpdate
@@ -103,7 +107,9 @@ def update_operating_point(drag_values: Mapping[str, Any] | None, numbers: Mappi
     key = operating_key(params)
     if key == drawn_key:
         raise PreventUpdate
-    return {**operating_outputs(params), "key": key}
+    outputs = operating_outputs(params)
+    return {**outputs, "notices": each_if_changed(outputs["notices"], shown_notices),
+            "note": if_changed(outputs["note"], shown_note), "key": key}
 
 
 def register() -> None:
@@ -121,6 +127,8 @@ def register() -> None:
             "numbers": {n: Input(ids.number(n), "value") for n in fields.MAIN_FIELDS},
             "revision": Input(ID.REVISION_STORE, "data"),
         },
-        state={"drawn_key": State(ID.OPERATING_KEY_STORE, "data")},
+        state={"drawn_key": State(ID.OPERATING_KEY_STORE, "data"),
+               "shown_notices": [State(ids.panel_notice(p), "children") for p in FAST_PANELS],
+               "shown_note": State(ID.GEOMETRY_NOTE, "children")},
     )(update_operating_point)
 

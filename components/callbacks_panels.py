@@ -1,43 +1,43 @@
-"""The committed-state panels: SE map, phase diagram, doping, ASE and dynamics.
+"""The committed-state panels: one callback per figure tab, and the slow readouts.
 
-Each group is one callback on what the controls hold after a commit (number inputs, the
-revision of advanced parameters, map resolution), not on the store, so no group waits
-for the state callback. Groups compute in parallel and a slow one never holds up the
-others; five groups plus the fast path stay within the browser's six connections per
-host. A failing panel shows a message figure and a notice; the rest of its group still
-draws. When only the operating point moved on an unchanged phase map, the heatmaps are
-updated with a ``Patch`` of the marker alone.
+Only the open tab is drawn. A browser-side gate (``gateTabs`` in ``assets/clientside.js``)
+copies what the controls hold after a commit (number inputs, the revision of advanced
+parameters, map resolution) into the open tab's commit store, and only when it differs
+from what that tab last drew; the tab's callback listens to that store alone. A commit
+therefore costs the server and the browser one tab instead of six, and a tab that is
+opened later draws then. The ASE threshold and gain-lifetime readouts are always on
+screen, so they have their own callback on the controls. A failing panel shows a message
+figure and a notice; the rest of its tab still draws. When only the operating point moved
+on an unchanged phase map, the heatmaps are updated with a ``Patch`` of the marker alone.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import dash
 import plotly.graph_objects as go
-from dash import Input, Output, Patch, State, no_update
+from dash import ClientsideFunction, Input, Output, Patch, State, no_update
 from dash.exceptions import PreventUpdate
+
+from qdgain_core import GainParams
 
 from . import cache, fields, ids
 from .figures_ase import threshold_text
 from .figures_common import message_figure
+from .delta import each_if_changed, if_changed
 from .figures_maps import OPERATING_TRACE_INDEX
 from .guard import ERROR_MESSAGE, guarded
 from .ids import ID
-from .panels import PANEL_BY_ID, operating_eta
+from .panels import PANEL_TABS, TAB_PANELS, operating_eta
+from .rendered import figure_json
 from .state import AppState, state_from_view
 
 LOG = logging.getLogger("qdgain.callbacks")
 
-GROUPS: dict[str, tuple[str, ...]] = {
-    "spectral": ("cross_sections", "se_map"),
-    "phase": ("phase_nth", "phase_sigma"),
-    "cuts": ("cut_nth_chi", "cut_nth_eta", "cut_ratio_chi", "cut_ratio_eta"),
-    "doping_dynamics": ("doping_threshold", "doping_potential", "dynamics_astar", "dynamics_lifetime"),
-    "ase": ("ase_output", "ase_spectra", "ase_schemes"),
-}
+PHASE_TAB = "phase"
 
 
 def committed_state(numbers: Any, revision: Any, map_points: Any) -> AppState:
@@ -48,12 +48,12 @@ def committed_state(numbers: Any, revision: Any, map_points: Any) -> AppState:
 
 
 def render_panels(state: AppState, panel_ids: Sequence[str]) -> dict[str, list]:
-    """Figures and notices for ``panel_ids``; a failing panel gets a message figure and notice."""
-    figures: list[go.Figure] = []
+    """Figures (JSON-ready, memoized) and notices for ``panel_ids``; a failing panel gets a message figure and notice."""
+    figures: list[go.Figure | dict[str, Any]] = []
     notices: list[str] = []
     for panel_id in panel_ids:
         try:
-            figures.append(PANEL_BY_ID[panel_id].build(state))
+            figures.append(figure_json(panel_id, state))
             notices.append("")
         except Exception:
             LOG.exception("panel %s failed", panel_id)
@@ -70,34 +70,19 @@ def _group_failure(panel_ids: Sequence[str], **extra: Any):
     return fallback
 
 
-@guarded(_group_failure(GROUPS["spectral"]))
-def update_spectral(numbers: Any, revision: Any, map_points: Any = None) -> dict[str, list]:
-    """Single-dot cross sections ([000] Eq. 5) and the SE map ([001] Fig. 8c-f)."""
-    return render_panels(committed_state(numbers, revision, map_points), GROUPS["spectral"])
+def lifetime_text(params: GainParams) -> str:
+    """Gain lifetime at the operating <N> ([002] Fig. 5c), or why there is none."""
+    lifetime = cache.dynamics(params).operating_gain_lifetime_ps
+    return f"{lifetime:.3g} ps" if lifetime > 0 else "no gain at this ⟨N⟩"
 
 
-@guarded(_group_failure(GROUPS["cuts"]))
-def update_cuts(numbers: Any, revision: Any, map_points: Any = None) -> dict[str, list]:
-    """The four 1-D cuts ([000] Fig. 5a-d)."""
-    return render_panels(committed_state(numbers, revision, map_points), GROUPS["cuts"])
-
-
-@guarded(_group_failure(GROUPS["doping_dynamics"], readout=None))
-def update_doping_dynamics(numbers: Any, revision: Any, map_points: Any = None) -> dict[str, Any]:
-    """Doping ([002] Fig. 5a,b), gain dynamics ([002] Fig. 5c) and the gain-lifetime readout."""
-    state = committed_state(numbers, revision, map_points)
-    outputs = render_panels(state, GROUPS["doping_dynamics"])
-    lifetime = cache.dynamics(state.params).operating_gain_lifetime_ps
-    text = f"{lifetime:.3g} ps" if lifetime > 0 else "no gain at this ⟨N⟩"
-    return {**outputs, "readout": text}
-
-
-@guarded(_group_failure(GROUPS["ase"], readout=None))
-def update_ase(numbers: Any, revision: Any, map_points: Any = None) -> dict[str, Any]:
-    """ASE output, spectra and level schemes vs fluence ([001] Fig. 9), and the ASE threshold readout."""
-    state = committed_state(numbers, revision, map_points)
-    outputs = render_panels(state, GROUPS["ase"])
-    return {**outputs, "readout": threshold_text(cache.ase(state.params), html=False)}
+@guarded(lambda message: {"ase": message, "lifetime": message})
+def update_readouts(numbers: Any, revision: Any, map_points: Any = None, shown_ase: Any = None,
+                    shown_lifetime: Any = None) -> dict[str, Any]:
+    """Callback body: ASE threshold ([001] Fig. 9) and gain lifetime ([002] Fig. 5c) of the committed state."""
+    params = committed_state(numbers, revision, map_points).params
+    return {"ase": if_changed(threshold_text(cache.ase(params), html=False), shown_ase),
+            "lifetime": if_changed(lifetime_text(params), shown_lifetime)}
 
 
 def phase_map_key(state: AppState) -> str:
@@ -113,16 +98,44 @@ def marker_patch(chi: float, eta: float) -> Patch:
     return patch
 
 
-@guarded(_group_failure(GROUPS["phase"], key=None))
-def update_phase_maps(numbers: Any, revision: Any, map_points: Any = None, drawn_key: Any = None) -> dict[str, Any]:
-    """Phase heatmaps ([000] Fig. 5 as maps); a marker Patch when the maps themselves are unchanged."""
+def _draw_tab(tab: str, numbers: Any, revision: Any, map_points: Any, drawn_key: Any) -> dict[str, Any]:
     state = committed_state(numbers, revision, map_points)
+    if tab != PHASE_TAB:
+        return render_panels(state, TAB_PANELS[tab])
     key = phase_map_key(state)
     if key == drawn_key:
-        patches = [marker_patch(state.params.chi, operating_eta(state.params)) for _ in GROUPS["phase"]]
+        patches = [marker_patch(state.params.chi, operating_eta(state.params)) for _ in TAB_PANELS[tab]]
         return {"figures": patches, "notices": [no_update for _ in patches], "key": no_update}
-    outputs = render_panels(state, GROUPS["phase"])
+    outputs = render_panels(state, TAB_PANELS[tab])
     return {**outputs, "key": key if not any(outputs["notices"]) else None}
+
+
+def draw_tab(tab: str, numbers: Any, revision: Any, map_points: Any = None, drawn_key: Any = None) -> dict[str, Any]:
+    """Callback body: every figure of one tab for the committed controls.
+
+    The phase tab also returns the key of its maps and, when the maps are the ones drawn
+    (``drawn_key``), only a ``Patch`` moving the operating-point marker.
+    """
+    extra = {"key": None} if tab == PHASE_TAB else {}
+    return guarded(_group_failure(TAB_PANELS[tab], **extra))(_draw_tab)(tab, numbers, revision, map_points, drawn_key)
+
+
+def commit_parts(commit: Any) -> tuple[Any, Any, Any]:
+    """(numbers, revision, map_points) from a commit store; anything unusable has no revision (draws nothing)."""
+    if not isinstance(commit, Mapping):
+        return {}, None, None
+    return commit.get("numbers"), commit.get("revision"), commit.get("map_points")
+
+
+def tab_callback(tab: str) -> Callable[..., dict[str, Any]]:
+    """The registered callback of one tab: its commit store in, its figures out."""
+
+    def callback(commit: Any, shown_notices: Any = None, drawn_key: Any = None) -> dict[str, Any]:
+        outputs = draw_tab(tab, *commit_parts(commit), drawn_key)
+        return {**outputs, "notices": each_if_changed(outputs["notices"], shown_notices)}
+
+    callback.__name__ = f"draw_{tab}_tab"
+    return callback
 
 
 def _panel_outputs(panel_ids: Sequence[str]) -> dict[str, list[Output]]:
@@ -131,14 +144,27 @@ def _panel_outputs(panel_ids: Sequence[str]) -> dict[str, list[Output]]:
 
 
 def register() -> None:
-    """Register one callback per panel group."""
-    controls = {"numbers": {n: Input(ids.number(n), "value") for n in fields.MAIN_FIELDS},
-                "revision": Input(ID.REVISION_STORE, "data"), "map_points": Input(ID.MAP_POINTS, "value")}
-    for name, func in (("spectral", update_spectral), ("cuts", update_cuts)):
-        dash.callback(output=_panel_outputs(GROUPS[name]), inputs=controls)(func)
-    dash.callback(output={**_panel_outputs(GROUPS["ase"]), "readout": Output(ID.READOUT_ASE, "children")},
-                  inputs=controls)(update_ase)
-    dash.callback(output={**_panel_outputs(GROUPS["doping_dynamics"]),
-                          "readout": Output(ID.READOUT_LIFETIME, "children")}, inputs=controls)(update_doping_dynamics)
-    dash.callback(output={**_panel_outputs(GROUPS["phase"]), "key": Output(ID.MAP_KEY_STORE, "data")},
-                  inputs=controls, state={"drawn_key": State(ID.MAP_KEY_STORE, "data")})(update_phase_maps)
+    """Register the browser-side gate, one callback per tab and the slow readouts."""
+    numbers = [Input(ids.number(n), "value") for n in fields.MAIN_FIELDS]
+    dash.clientside_callback(
+        ClientsideFunction("qdgain", "gateTabs"),
+        [Output(ids.commit_store(tab.value), "data") for tab in PANEL_TABS],
+        numbers + [Input(ID.REVISION_STORE, "data"), Input(ID.MAP_POINTS, "value"), Input(ID.PANEL_TABS, "value"),
+                   Input(ID.TABS, "value")],
+        [State(ids.commit_store(tab.value), "data") for tab in PANEL_TABS] + [State(ID.GATE_SPEC, "data")],
+    )
+    for tab in PANEL_TABS:
+        outputs: dict[str, Any] = _panel_outputs(tab.panel_ids)
+        state: dict[str, Any] = {"shown_notices": [State(ids.panel_notice(p), "children") for p in tab.panel_ids]}
+        if tab.value == PHASE_TAB:
+            outputs["key"] = Output(ID.MAP_KEY_STORE, "data")
+            state["drawn_key"] = State(ID.MAP_KEY_STORE, "data")
+        dash.callback(output=outputs, inputs={"commit": Input(ids.commit_store(tab.value), "data")},
+                      state=state)(tab_callback(tab.value))
+    dash.callback(output={"ase": Output(ID.READOUT_ASE, "children"),
+                          "lifetime": Output(ID.READOUT_LIFETIME, "children")},
+                  inputs={"numbers": {n: Input(ids.number(n), "value") for n in fields.MAIN_FIELDS},
+                          "revision": Input(ID.REVISION_STORE, "data"),
+                          "map_points": Input(ID.MAP_POINTS, "value")},
+                  state={"shown_ase": State(ID.READOUT_ASE, "children"),
+                         "shown_lifetime": State(ID.READOUT_LIFETIME, "children")})(update_readouts)

@@ -29,6 +29,7 @@ from qdgain_core import FIELD_SPECS, GainParams, coerce_params
 
 from . import fields, ids
 from .controls import display_value, raw_value
+from .delta import if_changed
 from .guard import guarded, triggered_ids
 from .ids import ID
 from .presets import PRESET_CHOICES, preset_params, preset_summary
@@ -136,13 +137,14 @@ def _state_failure(message: str) -> dict[str, Any]:
 
 @guarded(_state_failure)
 def update_state(numbers: Mapping[str, Any], advanced: Mapping[str, Any], map_points: Any, preset: Any,
-                 store: Any = None) -> dict[str, Any]:
+                 store: Any = None, shown_notices: Any = None) -> dict[str, Any]:
     """Callback body: validate every control into the committed state (store and notices)."""
     numbers, advanced = (v if isinstance(v, Mapping) else {} for v in (numbers, advanced))
     resolution = resolve_controls(numbers, advanced, map_points, preset, store)
     state = resolution.state
     new_store = state_to_store(state, to_query(state))
-    return {"store": no_update if store == new_store else new_store, "notices": notice_children(resolution.notices)}
+    return {"store": no_update if store == new_store else new_store,
+            "notices": if_changed(notice_children(resolution.notices), shown_notices)}
 
 
 @guarded(lambda message: no_update)
@@ -179,7 +181,7 @@ def register() -> None:
         inputs={"numbers": {n: Input(ids.number(n), "value") for n in main},
                 "advanced": {n: Input(ids.advanced(n), "value") for n in extra},
                 "map_points": Input(ID.MAP_POINTS, "value"), "preset": Input(ID.PRESET, "value")},
-        state={"store": State(ID.STATE_STORE, "data")},
+        state={"store": State(ID.STATE_STORE, "data"), "shown_notices": State(ID.NOTICES, "children")},
     )(update_state)
     dash.callback(
         Output(ID.REVISION_STORE, "data"),

@@ -20,6 +20,7 @@ from .presets import preset_options, preset_summary
 from .state import MAP_POINTS_RANGE, AppState
 
 CHECKED = "on"
+MAIN_CONTROLS_TAB, ADVANCED_CONTROLS_TAB = "main-parameters", "advanced-parameters"
 
 
 def tooltip(name: str) -> str:
@@ -153,7 +154,13 @@ def action_buttons() -> html.Div:
 
 
 def sidebar(state: AppState) -> html.Aside:
-    """The full control column for ``state``."""
+    """The full control column for ``state``: preset and actions, then the sliders or the advanced fields.
+
+    Sliders and advanced fields are two tabs: only the open one is mounted in the browser.
+    Every mounted Dash component re-checks its props on each store update (dozens per
+    slider move), and the ~40 advanced fields would double that work for controls that
+    are rarely touched while dragging. Unmounted controls keep their values and callbacks.
+    """
     params: GainParams = state.params
     groups = [
         html.Fieldset([html.Legend(title)] + [advanced_control(n, getattr(params, n)) for n in names],
@@ -164,7 +171,12 @@ def sidebar(state: AppState) -> html.Aside:
                                 className="advanced-group"))
     return html.Aside(className="sidebar", children=[
         preset_control(state.view.preset),
-        html.Div([main_control(n, getattr(params, n)) for n in fields.MAIN_FIELDS], className="main-controls"),
         action_buttons(),
-        html.Details([html.Summary("Advanced parameters")] + groups, className="advanced"),
+        dcc.Tabs(id=ID.CONTROL_TABS, value=MAIN_CONTROLS_TAB, className="control-tabs", children=[
+            dcc.Tab(label="Main parameters", value=MAIN_CONTROLS_TAB, id=ids.tab(MAIN_CONTROLS_TAB),
+                    children=html.Div([main_control(n, getattr(params, n)) for n in fields.MAIN_FIELDS],
+                                      className="main-controls")),
+            dcc.Tab(label="Advanced & view", value=ADVANCED_CONTROLS_TAB, id=ids.tab(ADVANCED_CONTROLS_TAB),
+                    children=html.Div(groups, className="advanced")),
+        ]),
     ])

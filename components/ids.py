@@ -17,7 +17,9 @@ class ID:
     OPERATING_KEY_STORE = "operating-point-key"
     TABS = "tabs"
     PANEL_TABS = "panel-tabs"
+    CONTROL_TABS = "control-tabs"
     TAB_NAMES = "tab-names"
+    GATE_SPEC = "tab-gate-spec"
     NOTICES = "notices"
     LINK_NOTICES = "link-notices"
     SLIDER_SPECS = "slider-specs"
@@ -68,3 +70,8 @@ def panel_notice(panel: str) -> str:
 def tab(value: str) -> str:
     """Header of a tab (outer: dashboard/about; inner: one per figure group)."""
     return f"tab-{value}"
+
+
+def commit_store(tab: str) -> str:
+    """Committed control values a figure tab last drew (written by the browser-side gate)."""
+    return f"commit-{tab}"

@@ -10,31 +10,16 @@ from dash import dcc, html
 
 from qdgain_core import __version__
 
-from . import ids
+from . import fields, ids
 from .about import about_tab
 from .controls import sidebar, slider_specs
 from .figures_common import graph_config, message_figure
 from .ids import ID
-from .panels import PANEL_BY_ID, Panel
+from .panels import OPERATING_PANELS, PANEL_BY_ID, PANEL_TABS, Panel
+from .readouts import READOUT_NOTES
 from .state import AppState, default_state
 
-OPERATING_PANELS = ("spectra",)
-PANEL_TABS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("phase", "Phase diagram", "The two control parameters of [000]: biexciton proximity χ and lattice coupling η.",
-     ("phase_nth", "phase_sigma")),
-    ("cuts", "Cuts (Fig. 5a–d)",
-     "The phase diagram cut through the operating point along χ and along η ([000] Fig. 5).",
-     ("cut_nth_chi", "cut_nth_eta", "cut_ratio_chi", "cut_ratio_eta")),
-    ("spectral", "SE map & cross sections", "Where in energy and excitation net gain appears, and what one dot does.",
-     ("se_map", "cross_sections")),
-    ("doping", "Electrochemical doping", "Extra 1S(e) electrons lower the threshold ([002]).",
-     ("doping_threshold", "doping_potential")),
-    ("ase", "Amplified spontaneous emission", "What a stripe of film emits as the pump fluence rises.",
-     ("ase_output", "ase_spectra", "ase_schemes")),
-    ("dynamics", "Gain dynamics", "How long gain lasts while multiexcitons decay by Auger recombination.",
-     ("dynamics_astar", "dynamics_lifetime")),
-)
-DEFAULT_PANEL_TAB = PANEL_TABS[0][0]
+DEFAULT_PANEL_TAB = PANEL_TABS[0].value
 DASHBOARD_TAB, ABOUT_TAB = "dashboard", "about"
 WIDE_PANELS = frozenset({"se_map", "ase_schemes"})
 
@@ -62,7 +47,7 @@ def readout_card() -> html.Section:
     """Key numbers: thresholds and cross sections follow the sliders; ASE and lifetime follow on release."""
     return html.Section(className="card readout-card", children=[
         html.Header(className="card-head", children=[html.H3("Key numbers")]),
-        html.Div(id=ID.READOUT_FAST, className="readout-block"),
+        dcc.Markdown("…", id=ID.READOUT_FAST, className="readout-block readout-table"),
         html.Dl(className="readouts", children=[
             html.Dt("ASE threshold", title="kink of the integrated output ([001] Fig. 9)"),
             html.Dd("…", id=ID.READOUT_ASE),
@@ -70,6 +55,10 @@ def readout_card() -> html.Section:
             html.Dd("…", id=ID.READOUT_LIFETIME),
         ]),
         html.P("", id=ID.GEOMETRY_NOTE, className="panel-notice", role="status"),
+        html.Details(className="readout-notes", children=[
+            html.Summary("What these numbers mean"),
+            dcc.Markdown("\n".join(f"* {note}" for note in READOUT_NOTES)),
+        ]),
     ])
 
 
@@ -81,10 +70,10 @@ def card_grid(panel_ids: tuple[str, ...], extra: list | None = None, class_name:
 def panel_tabs() -> dcc.Tabs:
     """The figure groups as tabs: only the open tab's graphs are drawn, so a commit redraws a few, not all."""
     return dcc.Tabs(id=ID.PANEL_TABS, value=DEFAULT_PANEL_TAB, className="panel-tabs", children=[
-        dcc.Tab(label=title, value=value, id=ids.tab(value), children=html.Div(className="panel-section", children=[
-            html.P(blurb, className="section-blurb"), card_grid(panel_ids),
-        ]))
-        for value, title, blurb, panel_ids in PANEL_TABS
+        dcc.Tab(label=tab.title, value=tab.value, id=ids.tab(tab.value), children=html.Div(
+            className="panel-section", children=[html.P(tab.blurb, className="section-blurb"),
+                                                 card_grid(tab.panel_ids)]))
+        for tab in PANEL_TABS
     ])
 
 
@@ -121,7 +110,10 @@ def build_layout() -> html.Div:
         dcc.Store(id=ID.SLIDER_SPECS, data=slider_specs()),
         dcc.Store(id=ID.APPLIED_STORE, storage_type="memory"),
         dcc.Store(id=ID.TAB_NAMES, data={"about": ABOUT_TAB, "dashboard": DASHBOARD_TAB,
-                                         "panels": [value for value, *_ in PANEL_TABS]}),
+                                         "panels": [tab.value for tab in PANEL_TABS]}),
+        dcc.Store(id=ID.GATE_SPEC, data={"fields": list(fields.MAIN_FIELDS), "dashboard": DASHBOARD_TAB,
+                                         "tabs": [tab.value for tab in PANEL_TABS]}),
+        *[dcc.Store(id=ids.commit_store(tab.value), storage_type="memory") for tab in PANEL_TABS],
         dcc.Download(id=ID.DOWNLOAD),
         header(),
         html.Div(className="notice-area", role="status", **{"aria-live": "polite"}, children=[

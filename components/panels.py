@@ -223,3 +223,34 @@ PANELS: tuple[Panel, ...] = (
 
 PANEL_BY_ID = MappingProxyType({panel.id: panel for panel in PANELS})
 PANEL_IDS: tuple[str, ...] = tuple(panel.id for panel in PANELS)
+
+
+@dataclass(frozen=True)
+class PanelTab:
+    """A tab of figure panels; also the unit the committed-state callbacks draw (one callback per tab)."""
+
+    value: str
+    title: str
+    blurb: str
+    panel_ids: tuple[str, ...]
+
+
+OPERATING_PANELS: tuple[str, ...] = ("spectra",)
+PANEL_TABS: tuple[PanelTab, ...] = (
+    PanelTab("phase", "Phase diagram",
+             "The two control parameters of [000]: biexciton proximity χ and lattice coupling η.",
+             ("phase_nth", "phase_sigma")),
+    PanelTab("cuts", "Cuts (Fig. 5a–d)",
+             "The phase diagram cut through the operating point along χ and along η ([000] Fig. 5).",
+             ("cut_nth_chi", "cut_nth_eta", "cut_ratio_chi", "cut_ratio_eta")),
+    PanelTab("spectral", "SE map & cross sections",
+             "Where in energy and excitation net gain appears, and what one dot does.", ("se_map", "cross_sections")),
+    PanelTab("doping", "Electrochemical doping", "Extra 1S(e) electrons lower the threshold ([002]).",
+             ("doping_threshold", "doping_potential")),
+    PanelTab("ase", "Amplified spontaneous emission", "What a stripe of film emits as the pump fluence rises.",
+             ("ase_output", "ase_spectra", "ase_schemes")),
+    PanelTab("dynamics", "Gain dynamics",
+             "How long gain lasts while multiexcitons decay by Auger recombination.",
+             ("dynamics_astar", "dynamics_lifetime")),
+)
+TAB_PANELS = MappingProxyType({tab.value: tab.panel_ids for tab in PANEL_TABS})

@@ -4,8 +4,10 @@ Each simulated user (one thread, one HTTP session) opens the page (index, layout
 dependencies and the initial callbacks), then repeatedly drags one of the sliders chi,
 eta or <n_1S(e)>: a drag is a series of small moves, each replayed as the renderer does
 it (the callbacks reading the slider's ``drag_value``, then everything downstream, each
-response feeding the next call); the release sets ``value`` and runs the slow callbacks
-(maps, ASE, dynamics). Between moves the user waits 40-120 ms (about ten updates a
+response feeding the next call); the release sets ``value``, and the Python mirrors of the
+browser-side callbacks (``tests/browser_side.py``) write the number input and hand the
+committed values to the open tab, so the state, readout and phase-tab callbacks run as
+they do in the browser. Between moves the user waits 40-120 ms (about ten updates a
 second); after a release the user looks at the figures for ``--think`` seconds (2-8 s).
 The loop is closed: a user sends its next move after the previous answer arrived. Like
 Chromium, a user resends a request once when its connection breaks before an answer

@@ -13,7 +13,9 @@ It reads ``/_dash-dependencies`` (the callbacks: output string, inputs, state) a
 Values come from the layout (and from earlier responses) unless overridden per call.
 ``cascade`` replays what the renderer does after a user changes a property: it calls
 every callback that depends on the change, in dependency order, feeding each response
-into the next call. Pattern-matching (wildcard) callbacks are not supported. Used by
+into the next call. Browser-side callbacks with a Python mirror (``browser_side.py``)
+take part in the cascade without a request; the others are skipped. Pattern-matching
+(wildcard) callbacks are not supported. Used by
 the Redis, load, fault and fuzz tests and by scripts/load_test.py.
 """
 
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from browser_side import MIRRORS
 
 CALLBACK_PATH = "/_dash-update-component"
 
@@ -61,12 +64,13 @@ def iter_components(node: Any) -> Iterator[dict]:
 
 @dataclass(frozen=True)
 class Callback:
-    """One server-side callback as listed by ``/_dash-dependencies``."""
+    """One callback as listed by ``/_dash-dependencies`` (``browser_side``: its clientside function)."""
 
     output: str
     inputs: tuple[tuple[Any, str], ...]
     state: tuple[tuple[Any, str], ...]
     prevent_initial_call: bool
+    browser_side: str | None = None
 
     @property
     def outputs(self) -> list[tuple[Any, str]]:
@@ -110,6 +114,17 @@ class CallResult:
         return self.error is None and self.status in (200, 204)
 
 
+def _callback(entry: Mapping[str, Any]) -> Callback:
+    function = entry.get("clientside_function")
+    return Callback(
+        entry["output"],
+        tuple(_dependency(dep) for dep in entry.get("inputs", [])),
+        tuple(_dependency(dep) for dep in entry.get("state", [])),
+        bool(entry.get("prevent_initial_call")),
+        (function or {}).get("function_name", "?") if function else None,
+    )
+
+
 def _dependency(entry: Mapping[str, Any]) -> tuple[Any, str]:
     component_id = entry["id"]
     if isinstance(component_id, str) and component_id.startswith("{"):
@@ -124,19 +139,12 @@ class DashClient:
         self.base_url = base_url.rstrip("/")
         self.session = session or requests.Session()
         self.timeout = timeout
-        dependencies = self._get_json("/_dash-dependencies")
-        self.callbacks = [
-            Callback(
-                entry["output"],
-                tuple(_dependency(dep) for dep in entry.get("inputs", [])),
-                tuple(_dependency(dep) for dep in entry.get("state", [])),
-                bool(entry.get("prevent_initial_call")),
-            )
-            for entry in dependencies
-            if not entry.get("clientside_function")
-        ]
-        consumed = {prop_id(c, p) for cb in self.callbacks for c, p in (*cb.inputs, *cb.state)}
-        self.feeding = {cb.output for cb in self.callbacks if {prop_id(c, p) for c, p in cb.outputs} & consumed}
+        dependencies = [_callback(entry) for entry in self._get_json("/_dash-dependencies")]
+        self.callbacks = [cb for cb in dependencies if cb.browser_side is None]
+        self.browser_callbacks = [cb for cb in dependencies if cb.browser_side in MIRRORS]
+        everything = self.callbacks + self.browser_callbacks
+        consumed = {prop_id(c, p) for cb in everything for c, p in (*cb.inputs, *cb.state)}
+        self.feeding = {cb.output for cb in everything if {prop_id(c, p) for c, p in cb.outputs} & consumed}
         self.props: dict[Any, dict[str, Any]] = {}
         for component in iter_components(self._get_json("/_dash-layout")):
             component_id = component["props"].get("id")
@@ -181,8 +189,8 @@ class DashClient:
         return changed
 
     def dependency_order(self) -> list[Callback]:
-        """Server-side callbacks, each after every callback whose outputs it reads."""
-        remaining = [cb for cb in self.callbacks if not cb.wildcard]
+        """Server-side and mirrored callbacks, each after every callback whose outputs it reads."""
+        remaining = [cb for cb in self.callbacks + self.browser_callbacks if not cb.wildcard]
         ordered: list[Callback] = []
         while remaining:
             produced = {prop_id(c, p) for cb in remaining for c, p in cb.outputs}
@@ -209,6 +217,9 @@ class DashClient:
         for callback in self.dependency_order():
             triggers = [prop_id(c, p) for c, p in callback.inputs if prop_id(c, p) in changed]
             if not triggers and not (initial and not callback.prevent_initial_call):
+                continue
+            if callback.browser_side is not None:
+                changed |= self.apply(MIRRORS[callback.browser_side](self, callback, triggers))
                 continue
             result, answer = self._timed_call(callback, triggers)
             results.append(result)

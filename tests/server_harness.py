@@ -175,13 +175,13 @@ class RedisServer(ServerProcess):
 
 @contextlib.contextmanager
 def redis_server(port: int | None = None) -> Iterator[RedisServer]:
-    """A throwaway redis-server on loopback (no persistence, 64 MB, LRU), stopped on exit."""
+    """A throwaway redis-server on loopback (no persistence, 256 MB LRU as in compose.yaml), stopped on exit."""
     port = port or free_port()
     workdir = Path(tempfile.mkdtemp(prefix="qdgain-redis-"))
     argv = [
         REDIS_SERVER, "--bind", LOOPBACK, "--port", str(port), "--dir", str(workdir),
         "--save", "", "--appendonly", "no", "--protected-mode", "yes",
-        "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru",
+        "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru",
     ]
     server = RedisServer(argv, port, workdir / "redis.log", workdir, dict(os.environ))
     server.start_and_wait()

@@ -116,6 +116,24 @@ def test_typing_a_value_updates_the_figures(driver, base_url):
     field.send_keys("3.5", Keys.ENTER)
     wait_for(lambda: net_trace(driver) != before, what="the spectra to change")
     wait_for(lambda: "n_avg=3.5" in driver.current_url, what="the URL to follow")
+    wait_for(lambda: "3.5" in driver.find_element("id", "readout-operating").text, what="the readout table")
+
+
+def test_a_hidden_tab_draws_the_current_state_when_opened(driver, base_url):
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(driver, base_url + "/")
+    assert driver.find_elements("id", "graph-dynamics_astar") == []  # not mounted while hidden
+    field = driver.find_element("id", "number-n_avg")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys("2.75", Keys.ENTER)
+    wait_for(lambda: "n_avg=2.75" in driver.current_url, what="the commit")
+    driver.find_element("id", "tab-dynamics").click()
+    wait_for(lambda: any("⟨N⟩ = 2.75" in (trace.get("name") or "") for trace in traces(driver, "dynamics_astar") or []),
+             what="the dynamics tab drawn at the committed ⟨N⟩")
+    driver.find_element("id", "tab-phase").click()
+    wait_for(lambda: traces(driver, "phase_nth"), what="the phase tab again")
+    assert severe_logs(driver) == []
 
 
 def test_shared_url_restores_the_controls(driver, base_url):
@@ -123,7 +141,10 @@ def test_shared_url_restores_the_controls(driver, base_url):
     assert float(driver.find_element("id", "number-chi").get_attribute("value")) == 0.25
     assert float(driver.find_element("id", "number-eta").get_attribute("value")) == 0.5
     assert float(driver.find_element("id", "number-n_avg").get_attribute("value")) == 2.75
+    driver.find_element("id", "tab-advanced-parameters").click()
+    wait_for(lambda: driver.find_elements("id", "map-points"), what="the advanced controls")
     assert float(driver.find_element("id", "map-points").get_attribute("value")) == 21
+    assert driver.find_element("css selector", "#advanced-include_esa input").is_selected() is False
     title = driver.execute_script(
         "return document.getElementById('graph-spectra').getElementsByClassName('js-plotly-plot')[0].layout.title.text")
     assert "2.75" in title

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import contextvars
+import functools
 import math
 
+import numpy as np
 import plotly.graph_objects as go
 import pytest
 from dash import Patch, no_update
@@ -12,8 +15,9 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
-from components import callbacks_export, callbacks_fast, callbacks_panels, callbacks_state, fields, ids
+from components import callbacks_export, callbacks_fast, callbacks_panels, callbacks_state, fields, ids, rendered
 from components.ids import ID
+from components.panels import OPERATING_PANELS, PANEL_IDS, PANEL_TABS, TAB_PANELS
 from components.state import MAP_POINTS_RANGE, default_state, state_to_store
 from components.url_state import to_query
 
@@ -29,6 +33,19 @@ def run_triggered(prop_ids: list[str], func, *args):
         return func(*args)
 
     return contextvars.copy_context().run(call)
+
+
+def figure(drawn) -> go.Figure:
+    """A callback's figure output as a validated ``go.Figure`` (callbacks send JSON-ready dicts)."""
+    assert isinstance(drawn, (dict, go.Figure)), type(drawn)
+    return go.Figure(drawn)
+
+
+def values(array) -> list[float]:
+    """Plotted numbers of a trace array (a base64 typed-array spec or a plain sequence)."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
 
 
 def default_store() -> dict:
@@ -205,27 +222,27 @@ def test_fast_callback_sends_nothing_when_already_drawn():
 def test_fast_callback_draws_number_inputs_and_overlays_drag_positions():
     base = fast_call()
     typed = fast_call(numbers={"n_avg": 3.0}, trigger=[f"{ids.number('n_avg')}.value"])
-    assert "3" in typed["figures"][0].layout.title.text
+    assert "3" in figure(typed["figures"][0]).layout.title.text
     dragged = fast_call(drag={"chi": -1.5, "eta": -1.0}, numbers={"chi": 1.0, "eta": 10.0},
                         trigger=[f"{ids.slider('chi')}.drag_value"])
-    assert isinstance(dragged["figures"][0], go.Figure)
-    assert list(base["figures"][0].data[-1].y) != list(dragged["figures"][0].data[-1].y)
+    net = [values(figure(out["figures"][0]).data[-1].y) for out in (base, dragged)]
+    assert net[0] != net[1]
     stale = fast_call(drag={"chi": -1.5}, numbers={"chi": 1.0}, trigger=[f"{ids.number('chi')}.value"])
-    assert list(stale["figures"][0].data[-1].y) == list(base["figures"][0].data[-1].y)
+    assert values(figure(stale["figures"][0]).data[-1].y) == net[0]
 
 
 def test_value_beyond_the_slider_range_is_drawn():
     out = fast_call(drag={"n_avg": 8.0}, numbers={"n_avg": 15.0}, trigger=[f"{ids.slider('n_avg')}.drag_value"])
-    assert "15" in out["figures"][0].layout.title.text
+    assert "15" in figure(out["figures"][0]).layout.title.text
 
 
 @pytest.mark.parametrize("bad", GARBAGE)
 def test_fast_callback_garbage_drag_numbers_and_revision(bad):
     main = {n: bad for n in fields.MAIN_FIELDS}
     out = fast_call(drag=main, numbers=main)
-    assert all(isinstance(f, go.Figure) for f in out["figures"])
+    assert all(figure(f).data is not None for f in out["figures"])
     out = callbacks_fast.update_operating_point(bad, bad, bad if bad is not None else "garbage")
-    assert all(isinstance(f, go.Figure) for f in out["figures"])
+    assert all(figure(f).data is not None for f in out["figures"])
 
 
 def test_fast_callback_failure_becomes_notice(monkeypatch):
@@ -234,35 +251,60 @@ def test_fast_callback_failure_becomes_notice(monkeypatch):
 
     monkeypatch.setattr(callbacks_fast.cache, "spectra", broken)
     out = fast_call()
-    assert all(isinstance(f, go.Figure) for f in out["figures"])
+    assert all(figure(f).data is not None for f in out["figures"])
     assert "Could not compute" in out["notices"][0]
     assert "boom" not in str(out)
 
 
 # --- the committed-state panels ------------------------------------------------------------------------------
 
-SLOW = (callbacks_panels.update_spectral, callbacks_panels.update_cuts, callbacks_panels.update_doping_dynamics,
-        callbacks_panels.update_ase)
+TABS = tuple(tab.value for tab in PANEL_TABS)
+SLOW = tuple(functools.partial(callbacks_panels.draw_tab, tab) for tab in TABS) + (callbacks_panels.update_readouts,)
+SLOW_IDS = TABS + ("readouts",)
 
 
-@pytest.mark.parametrize("func", SLOW, ids=lambda f: f.__name__)
-def test_slow_panels_draw_figures(func):
-    out = func({"chi": 0.5, "n_avg": 2.0}, default_store(), 21)
-    assert out["figures"] and all(isinstance(f, go.Figure) for f in out["figures"])
+def test_every_panel_is_on_exactly_one_tab():
+    on_tabs = [panel_id for tab in PANEL_TABS for panel_id in tab.panel_ids]
+    assert sorted(on_tabs) == sorted(set(PANEL_IDS) - set(OPERATING_PANELS))
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_tabs_draw_their_figures(tab):
+    out = callbacks_panels.draw_tab(tab, {"chi": 0.5, "n_avg": 2.0}, default_store(), 21)
+    assert len(out["figures"]) == len(TAB_PANELS[tab]) and all(figure(f).data is not None for f in out["figures"])
     assert all(n == "" for n in out["notices"])
 
 
-@pytest.mark.parametrize("func", SLOW, ids=lambda f: f.__name__)
+def test_readouts_of_the_committed_state():
+    out = callbacks_panels.update_readouts({"n_avg": 2.0}, default_store(), 21)
+    assert "mJ/cm²" in out["ase"] or "no" in out["ase"]
+    assert out["lifetime"].endswith(" ps") or out["lifetime"].startswith("no gain")
+
+
+@pytest.mark.parametrize("func", SLOW, ids=SLOW_IDS)
 @pytest.mark.parametrize("bad", GARBAGE[1:] + ({"params": {"n_avg": math.nan, "pump_mode": 7}},))
-def test_slow_panels_survive_garbage(func, bad):
+def test_slow_callbacks_survive_garbage(func, bad):
     out = func({n: bad for n in fields.MAIN_FIELDS}, bad, bad)
-    assert all(isinstance(f, go.Figure) for f in out["figures"])
+    assert all(figure(f).data is not None for f in out.get("figures", []))
+    assert all(isinstance(text, str) for key, text in out.items() if key in ("ase", "lifetime"))
 
 
-@pytest.mark.parametrize("func", SLOW + (callbacks_panels.update_phase_maps,), ids=lambda f: f.__name__)
-def test_slow_panels_wait_for_a_revision(func):
+@pytest.mark.parametrize("func", SLOW, ids=SLOW_IDS)
+def test_slow_callbacks_wait_for_a_revision(func):
     with pytest.raises(PreventUpdate):
         func({}, None, 31)
+
+
+@pytest.mark.parametrize("commit", [None, "x", 3, [], {"numbers": {}}, {"revision": None}])
+def test_tab_callbacks_ignore_unusable_commits(commit):
+    with pytest.raises(PreventUpdate):
+        callbacks_panels.tab_callback("cuts")(commit)
+
+
+def test_tab_callback_reads_its_commit_store():
+    commit = {"numbers": {"chi": 0.5}, "revision": default_store(), "map_points": 21}
+    out = callbacks_panels.tab_callback("doping")(commit)
+    assert [len(out["figures"]), len(out["notices"])] == [2, 2]
 
 
 def test_slow_panel_failure_is_isolated(monkeypatch):
@@ -270,26 +312,30 @@ def test_slow_panel_failure_is_isolated(monkeypatch):
         raise ValueError("bad")
 
     monkeypatch.setattr(callbacks_panels.cache, "ase", broken)
-    out = callbacks_panels.update_ase({}, default_store(), 31)
-    assert all(isinstance(f, go.Figure) for f in out["figures"])
-    assert "Could not compute" in out["readout"]
+    rendered.figure_json.cache_clear()
+    out = callbacks_panels.draw_tab("ase", {}, default_store(), 31)
+    assert all(figure(f).data is not None for f in out["figures"])
+    assert all("Could not compute" in notice for notice in out["notices"][:2])
+    assert out["notices"][2] == ""
+    assert "Could not compute" in callbacks_panels.update_readouts({}, default_store(), 31)["ase"]
+    assert callbacks_panels.draw_tab("dynamics", {}, default_store(), 31)["notices"] == ["", ""]
 
 
 @pytest.mark.parametrize("points, expected", [(-5, 11), (0, 11), (10**9, 81), ("many", 31), (math.nan, 31)])
 def test_map_resolution_is_clamped(points, expected):
-    out = callbacks_panels.update_phase_maps({}, default_store(), points)
-    heatmap = out["figures"][0].data[0]
-    assert len(heatmap.x) == expected and len(heatmap.y) == expected
+    out = callbacks_panels.draw_tab("phase", {}, default_store(), points)
+    heatmap = figure(out["figures"][0]).data[0]
+    assert len(values(heatmap.x)) == expected and len(values(heatmap.y)) == expected
 
 
 def test_phase_maps_patch_only_the_marker_when_maps_are_unchanged():
     store = default_store()
-    first = callbacks_panels.update_phase_maps({}, store, 31)
-    second = callbacks_panels.update_phase_maps({"chi": -0.5, "n_avg": 3.0}, store, 31, first["key"])
+    first = callbacks_panels.draw_tab("phase", {}, store, 31)
+    second = callbacks_panels.draw_tab("phase", {"chi": -0.5, "n_avg": 3.0}, store, 31, first["key"])
     assert all(isinstance(p, Patch) for p in second["figures"])
     assert second["key"] is no_update
-    third = callbacks_panels.update_phase_maps({"eta": 0.5}, store, 31, first["key"])
-    assert isinstance(third["figures"][0], go.Figure) and third["key"] != first["key"]
+    third = callbacks_panels.draw_tab("phase", {"eta": 0.5}, store, 31, first["key"])
+    assert figure(third["figures"][0]).data and third["key"] != first["key"]
 
 
 # --- downloads -----------------------------------------------------------------------------------------------

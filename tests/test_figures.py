@@ -12,7 +12,7 @@ from components.figures_common import graph_config, message_figure
 from components.figures_maps import threshold_label
 from components.panels import PANELS
 from components.presets import PRESET_CHOICES
-from components.readouts import readout_list, threshold_readouts
+from components.readouts import readout_markdown, threshold_readouts
 from components.state import AppState, ViewState, canonical, default_state
 from qdgain_core import Threshold
 
@@ -81,7 +81,7 @@ def test_no_gain_is_text_never_a_number():
     missing = Threshold("window", float("inf"), False, "no net gain up to the search limit <N> = 1")
     label = threshold_label(missing)
     assert "no gain" in label and "inf" not in label
-    listing = str(readout_list(threshold_readouts({"window": missing}, "window")))
+    listing = readout_markdown(threshold_readouts({"window": missing}, "window"))
     assert "no gain (" in listing and "inf" not in listing
 
 
