@@ -12,7 +12,14 @@ import os
 
 from dash import Dash
 
-from components import callbacks_client, callbacks_export, callbacks_fast, callbacks_panels, callbacks_state
+from components import (
+    callbacks_client,
+    callbacks_export,
+    callbacks_fast,
+    callbacks_panels,
+    callbacks_state,
+    callbacks_views,
+)
 from components.cache import configure_cache
 from components.layout import build_layout
 from components.security import secure_app
@@ -24,7 +31,7 @@ app = Dash(__name__, title="qdgain · optical gain in quantum dots", update_titl
 server = app.server
 configure_cache(server)
 app.layout = build_layout
-for module in (callbacks_state, callbacks_fast, callbacks_panels, callbacks_export, callbacks_client):
+for module in (callbacks_state, callbacks_fast, callbacks_panels, callbacks_export, callbacks_client, callbacks_views):
     module.register()
 secure_app(app)  # after every callback: CSP hashes, payload checks, /healthz
 

@@ -82,13 +82,13 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         /* Hand the committed control values to the open figure tab only, and only when they differ from
            what it last drew (its commit store); hidden tabs draw when they are opened.
            Arguments: the main number inputs (spec.fields order), revision, map resolution, inner tab,
-           outer tab, then the commit stores (spec.tabs order) and the spec. */
+           view, then the commit stores (spec.panels order) and the tab names. */
         gateTabs: function () {
             var noUpdate = window.dash_clientside.no_update;
             var args = Array.prototype.slice.call(arguments);
             var spec = args[args.length - 1];
             var outputs = (window.dash_clientside.callback_context.outputs_list || []).length;
-            if (!spec || !spec.fields || !spec.tabs || spec.tabs.length !== outputs) {
+            if (!spec || !spec.fields || !spec.panels || spec.panels.length !== outputs) {
                 return Array.apply(null, Array(outputs)).map(function () { return noUpdate; });
             }
             var count = spec.fields.length;
@@ -98,12 +98,17 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             var commit = {numbers: numbers, revision: revision, map_points: args[count + 1]};
             var innerTab = args[count + 2];
             var outerTab = args[count + 3];
-            var drawn = args.slice(count + 4, count + 4 + spec.tabs.length);
+            var drawn = args.slice(count + 4, count + 4 + spec.panels.length);
             var text = JSON.stringify(commit);
-            return spec.tabs.map(function (tab, i) {
+            return spec.panels.map(function (tab, i) {
                 var open = revision !== null && revision !== undefined && outerTab === spec.dashboard && innerTab === tab;
                 return open && JSON.stringify(drawn[i]) !== text ? commit : noUpdate;
             });
+        },
+        /* Show the dashboard or the About page (the other one is hidden, not removed). */
+        showView: function (view, names) {
+            var about = !!names && view === names.about;
+            return [about, !about];
         },
         /* The link the "Copy link" button puts on the clipboard. */
         currentLink: function () {

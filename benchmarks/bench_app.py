@@ -5,7 +5,9 @@ cache, cold (new parameters each call, empty cache) and warm (the same call agai
 Browser: the app runs as ``python app.py`` on a free loopback port; headless Chromium
 presses slider keys and the page measures, with ``performance.now()``, the time from the
 keydown to the next ``plotly_afterplot`` of the spectra (fast path) and of the phase map
-(committed path, cold = a new eta, warm = back to the previous eta).
+(committed path, cold = a new eta, warm = back to the previous eta), and from the release
+of a mouse drag of <n_1S(e)> to the phase map's redraw (cold = a new value, warm = the
+same releases again).
 
     .venv/bin/python benchmarks/bench_app.py [--runs 30] [--no-browser] [--gunicorn]
 
@@ -97,6 +99,7 @@ window.__qd = {t0: null, watch: null, samples: []};
 const mark = () => { if (window.__qd.t0 === null) { window.__qd.t0 = performance.now(); } };
 document.addEventListener('keydown', mark, true);
 document.addEventListener('pointermove', e => { if (e.buttons) { mark(); } }, true);
+document.addEventListener('pointerup', mark, true);
 for (const id of arguments[0]) {
     const plot = document.getElementById(id).getElementsByClassName('js-plotly-plot')[0];
     plot.on('plotly_afterplot', () => {
@@ -165,6 +168,40 @@ def measure_drag(driver, slider_id: str, graph_id: str, moves: int, step_px: int
     return driver.execute_script("return window.__qd.samples")
 
 
+def measure_releases(driver, slider_id: str, graph_id: str, targets_px: list[float], settle_s: float = 0.8) -> list[float]:
+    """Drag the thumb to each absolute x in ``targets_px`` and release; milliseconds from release to redraw.
+
+    The drag itself (three moves, the spectra following) is not timed: only the release,
+    which commits the value and redraws the open tab's figures.
+    """
+    thumb = driver.find_element("css selector", f"#{slider_id} [role='slider']")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", thumb)
+    samples = []
+    for target in targets_px:
+        x, y = driver.execute_script("const b = arguments[0].getBoundingClientRect();"
+                                     "return [b.x + b.width / 2, b.y + b.height / 2];", thumb)
+        driver.execute_script("window.__qd.watch = null; window.__qd.t0 = null;")
+        _mouse(driver, "mouseMoved", x, y, 0)
+        _mouse(driver, "mousePressed", x, y, 1)
+        for k in (1, 2, 3):
+            _mouse(driver, "mouseMoved", x + (target - x) * k / 3, y, 1)
+            time.sleep(0.05)
+        time.sleep(settle_s)
+        driver.execute_script(f"window.__qd.watch = '{graph_id}'; window.__qd.samples = []; window.__qd.t0 = null;")
+        _mouse(driver, "mouseReleased", target, y, 0)
+        wait_until(lambda: driver.execute_script("return window.__qd.samples.length") >= 1)
+        samples.append(driver.execute_script("return window.__qd.samples[0]"))
+        time.sleep(settle_s)
+    return samples
+
+
+def slider_track(driver, slider_id: str) -> tuple[float, float]:
+    """Left and right x of a slider's track (page pixels)."""
+    return tuple(driver.execute_script(
+        "const b = document.querySelector(arguments[0]).getBoundingClientRect(); return [b.left, b.right];",
+        f"#{slider_id} .rc-slider, #{slider_id}"))
+
+
 def server_command(use_gunicorn: bool) -> list[str]:
     """``python app.py`` (Flask's threaded server) or gunicorn with the project's gunicorn.conf.py."""
     if use_gunicorn:
@@ -200,8 +237,13 @@ def bench_browser(runs: int, use_gunicorn: bool = False) -> dict[str, dict]:
         keyed = measure_keys(driver, "slider-chi", SPECTRA_GRAPH, [Keys.ARROW_RIGHT] * runs, settle_s=0.6)
         cold = measure_keys(driver, "slider-eta", MAP_GRAPH, [Keys.ARROW_RIGHT] * runs, settle_s=0.6)
         warm = measure_keys(driver, "slider-eta", MAP_GRAPH, [Keys.ARROW_LEFT] * runs, settle_s=0.6)
+        left, right = slider_track(driver, "slider-n_doped")
+        targets = [left + (right - left) * (0.1 + 0.8 * k / max(runs - 1, 1)) for k in range(runs)]
+        released_cold = measure_releases(driver, "slider-n_doped", MAP_GRAPH, targets)
+        released_warm = measure_releases(driver, "slider-n_doped", MAP_GRAPH, targets)
         return {"drag_to_spectra": summary(dragged), "key_to_spectra (commit)": summary(keyed),
-                "key_to_maps_cold": summary(cold), "key_to_maps_warm": summary(warm)}
+                "key_to_maps_cold": summary(cold), "key_to_maps_warm": summary(warm),
+                "release_to_maps_cold": summary(released_cold), "release_to_maps_warm": summary(released_warm)}
     finally:
         if driver is not None:
             driver.quit()

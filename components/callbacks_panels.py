@@ -151,7 +151,7 @@ def register() -> None:
         [Output(ids.commit_store(tab.value), "data") for tab in PANEL_TABS],
         numbers + [Input(ID.REVISION_STORE, "data"), Input(ID.MAP_POINTS, "value"), Input(ID.PANEL_TABS, "value"),
                    Input(ID.TABS, "value")],
-        [State(ids.commit_store(tab.value), "data") for tab in PANEL_TABS] + [State(ID.GATE_SPEC, "data")],
+        [State(ids.commit_store(tab.value), "data") for tab in PANEL_TABS] + [State(ID.TAB_NAMES, "data")],
     )
     for tab in PANEL_TABS:
         outputs: dict[str, Any] = _panel_outputs(tab.panel_ids)

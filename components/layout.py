@@ -11,7 +11,6 @@ from dash import dcc, html
 from qdgain_core import __version__
 
 from . import fields, ids
-from .about import about_tab
 from .controls import sidebar, slider_specs
 from .figures_common import graph_config, message_figure
 from .ids import ID
@@ -90,6 +89,19 @@ def dashboard_tab(state: AppState) -> html.Div:
     ])
 
 
+def view_switch() -> dcc.RadioItems:
+    """Dashboard / About, styled as tabs.
+
+    Not a ``dcc.Tabs``: for every Tabs on the page Dash's renderer scans every changed
+    component path on every store update, which costs more than the whole About page.
+    The About content is put in ``ABOUT_VIEW`` only while it is open (``callbacks_views``).
+    """
+    return dcc.RadioItems(
+        id=ID.TABS, value=DASHBOARD_TAB, inline=True, className="view-switch", inputClassName="view-switch-input",
+        options=[{"label": "Dashboard", "value": DASHBOARD_TAB}, {"label": "About the model", "value": ABOUT_TAB}],
+    )
+
+
 def header() -> html.Header:
     """Title line with the version."""
     return html.Header(className="page-header", children=[
@@ -110,9 +122,8 @@ def build_layout() -> html.Div:
         dcc.Store(id=ID.SLIDER_SPECS, data=slider_specs()),
         dcc.Store(id=ID.APPLIED_STORE, storage_type="memory"),
         dcc.Store(id=ID.TAB_NAMES, data={"about": ABOUT_TAB, "dashboard": DASHBOARD_TAB,
-                                         "panels": [tab.value for tab in PANEL_TABS]}),
-        dcc.Store(id=ID.GATE_SPEC, data={"fields": list(fields.MAIN_FIELDS), "dashboard": DASHBOARD_TAB,
-                                         "tabs": [tab.value for tab in PANEL_TABS]}),
+                                         "panels": [tab.value for tab in PANEL_TABS],
+                                         "fields": list(fields.MAIN_FIELDS)}),
         *[dcc.Store(id=ids.commit_store(tab.value), storage_type="memory") for tab in PANEL_TABS],
         dcc.Download(id=ID.DOWNLOAD),
         header(),
@@ -120,8 +131,7 @@ def build_layout() -> html.Div:
             html.Div(id=ID.LINK_NOTICES, className="notices"),
             html.Div(id=ID.NOTICES, className="notices"),
         ]),
-        dcc.Tabs(id=ID.TABS, value=DASHBOARD_TAB, className="tabs", children=[
-            dcc.Tab(label="Dashboard", value=DASHBOARD_TAB, id=ids.tab(DASHBOARD_TAB), children=dashboard_tab(state)),
-            dcc.Tab(label="About the model", value=ABOUT_TAB, id=ids.tab(ABOUT_TAB), children=about_tab()),
-        ]),
+        view_switch(),
+        html.Div(dashboard_tab(state), id=ID.DASHBOARD_VIEW),
+        html.Div(id=ID.ABOUT_VIEW, hidden=True, className="about-view"),
     ])

@@ -37,7 +37,7 @@ def sync_slider(client: DashClient, callback: Callback, triggers: list[str]) -> 
 def gate_tabs(client: DashClient, callback: Callback, triggers: list[str]) -> dict[str, Any]:
     """The committed controls go to the open figure tab's commit store when they differ from it."""
     spec = client.value(*callback.state[-1]) or {}
-    fields, tabs = spec.get("fields", []), spec.get("tabs", [])
+    fields, tabs = spec.get("fields", []), spec.get("panels", [])
     values = [client.value(component_id, prop) for component_id, prop in callback.inputs]
     revision, map_points, inner_tab, outer_tab = values[len(fields):len(fields) + 4]
     commit = {"numbers": dict(zip(fields, values[:len(fields)], strict=True)), "revision": revision,

@@ -190,3 +190,17 @@ def test_png_download_from_the_modebar(driver, base_url):
     path = downloaded(driver, ".png", started)
     assert path.name.startswith("qdgain_spectra")
     wait_for(lambda: path.stat().st_size > 1000 and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", what="PNG bytes")
+
+
+def test_about_page_opens_from_the_hash_and_typesets_the_equations(driver, base_url):
+    open_page(driver, base_url + "/")
+    assert driver.find_elements("css selector", "#about-view mjx-container") == []  # not built while closed
+    driver.get(base_url + "/#about")
+    wait_for(lambda: driver.find_elements("css selector", "#about-view mjx-container"), what="typeset equations")
+    assert not driver.find_element("id", "about-view").get_attribute("hidden")
+    assert driver.find_element("id", "dashboard-view").get_attribute("hidden")
+    driver.find_element("css selector", "#view label[data-option-index='0']").click()  # "Dashboard"
+    wait_for(lambda: not driver.find_element("id", "dashboard-view").get_attribute("hidden"), what="the dashboard")
+    wait_for(lambda: driver.find_elements("css selector", "#about-view *") == [], what="the About page removed")
+    assert "#about" not in driver.current_url
+    assert severe_logs(driver) == []

@@ -35,8 +35,8 @@ class FakeClient:
 GATE = Callback(
     "..commit-" + "...commit-".join(f"{tab}.data" for tab in TABS) + "..",
     tuple((f"number-{name}", "value") for name in FIELDS)
-    + (("state-revision", "data"), ("map-points", "value"), ("panel-tabs", "value"), ("tabs", "value")),
-    tuple((f"commit-{tab}", "data") for tab in TABS) + (("tab-gate-spec", "data"),),
+    + (("state-revision", "data"), ("map-points", "value"), ("panel-tabs", "value"), ("view", "value")),
+    tuple((f"commit-{tab}", "data") for tab in TABS) + (("tab-names", "data"),),
     False,
     "gateTabs",
 )
@@ -44,8 +44,8 @@ GATE = Callback(
 
 def gate_client(**changes: Any) -> FakeClient:
     props = {("number-chi", "value"): 0.5, ("number-n_avg", "value"): 2.0, ("state-revision", "data"): {"params": {}},
-             ("map-points", "value"): 31, ("panel-tabs", "value"): "cuts", ("tabs", "value"): "dashboard",
-             ("tab-gate-spec", "data"): {"fields": FIELDS, "tabs": TABS, "dashboard": "dashboard"}}
+             ("map-points", "value"): 31, ("panel-tabs", "value"): "cuts", ("view", "value"): "dashboard",
+             ("tab-names", "data"): {"fields": FIELDS, "panels": TABS, "dashboard": "dashboard", "about": "about"}}
     props.update({tuple(key.split(".")): value for key, value in changes.items()})
     return FakeClient(props)
 
@@ -62,7 +62,7 @@ def test_gate_sends_nothing_when_the_open_tab_drew_it_or_nothing_can_be_drawn():
     drawn = gate_tabs(client, GATE, [])["response"]["commit-cuts"]["data"]
     client.props[("commit-cuts", "data")] = drawn
     assert gate_tabs(client, GATE, ["panel-tabs.value"])["response"] == {}
-    assert gate_tabs(gate_client(**{"tabs.value": "about"}), GATE, [])["response"] == {}
+    assert gate_tabs(gate_client(**{"view.value": "about"}), GATE, [])["response"] == {}
     assert gate_tabs(gate_client(**{"state-revision.data": None}), GATE, [])["response"] == {}
 
 

@@ -15,7 +15,16 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
-from components import callbacks_export, callbacks_fast, callbacks_panels, callbacks_state, fields, ids, rendered
+from components import (
+    callbacks_export,
+    callbacks_fast,
+    callbacks_panels,
+    callbacks_state,
+    callbacks_views,
+    fields,
+    ids,
+    rendered,
+)
 from components.ids import ID
 from components.panels import OPERATING_PANELS, PANEL_IDS, PANEL_TABS, TAB_PANELS
 from components.state import MAP_POINTS_RANGE, default_state, state_to_store
@@ -336,6 +345,15 @@ def test_phase_maps_patch_only_the_marker_when_maps_are_unchanged():
     assert second["key"] is no_update
     third = callbacks_panels.draw_tab("phase", {"eta": 0.5}, store, 31, first["key"])
     assert figure(third["figures"][0]).data and third["key"] != first["key"]
+
+
+# --- views ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("view", ["dashboard", None, "ABOUT", 3, ["about"]])
+def test_about_content_exists_only_while_open(view):
+    assert callbacks_views.about_content(view) is None
+    assert "About the model" in str(callbacks_views.about_content("about"))
 
 
 # --- downloads -----------------------------------------------------------------------------------------------
