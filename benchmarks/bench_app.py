@@ -43,6 +43,9 @@ from components.state import AppState, default_state, state_to_store  # noqa: E4
 from components.url_state import to_query  # noqa: E402
 
 SPECTRA_GRAPH = "graph-spectra"
+# Room for every state the browser run visits (about 20 cache entries per release), so the
+# warm passes are warm; the default in-process cache (300 entries) would evict them.
+BROWSER_CACHE_ENTRIES = "5000"
 MAP_GRAPH = "graph-phase_nth"
 
 
@@ -168,7 +171,8 @@ def measure_drag(driver, slider_id: str, graph_id: str, moves: int, step_px: int
     return driver.execute_script("return window.__qd.samples")
 
 
-def measure_releases(driver, slider_id: str, graph_id: str, targets_px: list[float], settle_s: float = 0.8) -> list[float]:
+def measure_releases(driver, slider_id: str, graph_id: str, targets_px: list[float],
+                     settle_s: float = 0.8) -> list[float]:
     """Drag the thumb to each absolute x in ``targets_px`` and release; milliseconds from release to redraw.
 
     The drag itself (three moves, the spectra following) is not timed: only the release,
@@ -218,7 +222,8 @@ def bench_browser(runs: int, use_gunicorn: bool = False) -> dict[str, dict]:
     if reason:
         return {"skipped": reason}
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "LOG_LEVEL": "WARNING",
+           "QDGAIN_CACHE_THRESHOLD": BROWSER_CACHE_ENTRIES}
     server = subprocess.Popen(server_command(use_gunicorn), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
     driver = None

@@ -25,9 +25,9 @@ from dash.exceptions import PreventUpdate
 from qdgain_core import GainParams
 
 from . import cache, fields, ids
+from .delta import each_if_changed, if_changed
 from .figures_ase import threshold_text
 from .figures_common import message_figure
-from .delta import each_if_changed, if_changed
 from .figures_maps import OPERATING_TRACE_INDEX
 from .guard import ERROR_MESSAGE, guarded
 from .ids import ID
@@ -48,7 +48,7 @@ def committed_state(numbers: Any, revision: Any, map_points: Any) -> AppState:
 
 
 def render_panels(state: AppState, panel_ids: Sequence[str]) -> dict[str, list]:
-    """Figures (JSON-ready, memoized) and notices for ``panel_ids``; a failing panel gets a message figure and notice."""
+    """Figures (JSON-ready, memoized) and notices for ``panel_ids``; a failing panel gets a message figure."""
     figures: list[go.Figure | dict[str, Any]] = []
     notices: list[str] = []
     for panel_id in panel_ids:

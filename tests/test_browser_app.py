@@ -129,8 +129,10 @@ def test_a_hidden_tab_draws_the_current_state_when_opened(driver, base_url):
     field.send_keys("2.75", Keys.ENTER)
     wait_for(lambda: "n_avg=2.75" in driver.current_url, what="the commit")
     driver.find_element("id", "tab-dynamics").click()
-    wait_for(lambda: any("⟨N⟩ = 2.75" in (trace.get("name") or "") for trace in traces(driver, "dynamics_astar") or []),
-             what="the dynamics tab drawn at the committed ⟨N⟩")
+    def operating_trace_at_2_75():
+        return any("⟨N⟩ = 2.75" in (trace.get("name") or "") for trace in traces(driver, "dynamics_astar") or [])
+
+    wait_for(operating_trace_at_2_75, what="the dynamics tab drawn at the committed ⟨N⟩")
     driver.find_element("id", "tab-phase").click()
     wait_for(lambda: traces(driver, "phase_nth"), what="the phase tab again")
     assert severe_logs(driver) == []
