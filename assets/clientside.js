@@ -80,9 +80,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             return [toPosition(used), used === value ? noUpdate : used];
         },
         /* Hand the committed control values to the open figure tab only, and only when they differ from
-           what it last drew (its commit store); hidden tabs draw when they are opened.
+           what it has drawn (its drawn store); hidden tabs draw when they are opened.
            Arguments: the main number inputs (spec.fields order), revision, map resolution, inner tab,
-           view, then the commit stores (spec.panels order) and the tab names. */
+           view, then the drawn stores (spec.panels order) and the tab names. */
         gateTabs: function () {
             var noUpdate = window.dash_clientside.no_update;
             var args = Array.prototype.slice.call(arguments);

@@ -24,14 +24,14 @@ def register() -> None:
     )
     dash.clientside_callback(
         ClientsideFunction(NAMESPACE, "tabsFromHash"),
-        Output(ID.TABS, "value"),
+        Output(ID.VIEW, "value"),
         Output(ID.PANEL_TABS, "value"),
         Input(ID.LOCATION, "hash"),
         State(ID.TAB_NAMES, "data"),
     )
     dash.clientside_callback(
         ClientsideFunction(NAMESPACE, "writeHash"),
-        Input(ID.TABS, "value"),
+        Input(ID.VIEW, "value"),
         Input(ID.PANEL_TABS, "value"),
         State(ID.TAB_NAMES, "data"),
     )

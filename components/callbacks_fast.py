@@ -27,7 +27,7 @@ from .figures_common import message_figure
 from .guard import guarded, triggered_ids
 from .ids import ID
 from .readouts import escape_markdown, operating_readouts, readout_markdown, threshold_readouts
-from .rendered import figure_json
+from .rendered import operating_figure_json
 from .state import AppState, ViewState, canonical, params_from_view
 
 FAST_PANELS = ("spectra",)
@@ -61,7 +61,7 @@ def operating_outputs(params: GainParams) -> dict[str, Any]:
         geometry=spectra.geometry,
     )
     return {
-        "figures": [figure_json(p, state) for p in FAST_PANELS],
+        "figures": [operating_figure_json(p, state) for p in FAST_PANELS],
         "notices": ["" for _ in FAST_PANELS],
         "readouts": readout_markdown(readouts),
         "note": spectra.geometry.note,

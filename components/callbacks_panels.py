@@ -3,9 +3,11 @@
 Only the open tab is drawn. A browser-side gate (``gateTabs`` in ``assets/clientside.js``)
 copies what the controls hold after a commit (number inputs, the revision of advanced
 parameters, map resolution) into the open tab's commit store, and only when it differs
-from what that tab last drew; the tab's callback listens to that store alone. A commit
-therefore costs the server and the browser one tab instead of six, and a tab that is
-opened later draws then. The ASE threshold and gain-lifetime readouts are always on
+from what that tab has drawn (its drawn store, written by the tab's callback with the
+figures). The tab's callback listens to its commit store alone. A commit therefore costs
+the server and the browser one tab instead of six; a tab that is opened later draws then,
+and a tab whose answer was lost (a dropped connection, a timeout) draws again when it is
+reopened or the next value changes. The ASE threshold and gain-lifetime readouts are always on
 screen, so they have their own callback on the controls. A failing panel shows a message
 figure and a notice; the rest of its tab still draws. When only the operating point moved
 on an unchanged phase map, the heatmaps are updated with a ``Patch`` of the marker alone.
@@ -76,13 +78,25 @@ def lifetime_text(params: GainParams) -> str:
     return f"{lifetime:.3g} ps" if lifetime > 0 else "no gain at this ⟨N⟩"
 
 
+@guarded(lambda message: message)
+def ase_text(params: GainParams) -> str:
+    """ASE threshold of the stripe ([001] Fig. 9), or why there is none."""
+    return threshold_text(cache.ase(params), html=False)
+
+
+@guarded(lambda message: message)
+def guarded_lifetime_text(params: GainParams) -> str:
+    """``lifetime_text``, or the error message (so one failing readout leaves the other alone)."""
+    return lifetime_text(params)
+
+
 @guarded(lambda message: {"ase": message, "lifetime": message})
 def update_readouts(numbers: Any, revision: Any, map_points: Any = None, shown_ase: Any = None,
                     shown_lifetime: Any = None) -> dict[str, Any]:
     """Callback body: ASE threshold ([001] Fig. 9) and gain lifetime ([002] Fig. 5c) of the committed state."""
     params = committed_state(numbers, revision, map_points).params
-    return {"ase": if_changed(threshold_text(cache.ase(params), html=False), shown_ase),
-            "lifetime": if_changed(lifetime_text(params), shown_lifetime)}
+    return {"ase": if_changed(ase_text(params), shown_ase),
+            "lifetime": if_changed(guarded_lifetime_text(params), shown_lifetime)}
 
 
 def phase_map_key(state: AppState) -> str:
@@ -121,7 +135,11 @@ def draw_tab(tab: str, numbers: Any, revision: Any, map_points: Any = None, draw
 
 
 def commit_parts(commit: Any) -> tuple[Any, Any, Any]:
-    """(numbers, revision, map_points) from a commit store; anything unusable has no revision (draws nothing)."""
+    """(numbers, revision, map_points) from a commit store; not a mapping: no revision (draws nothing).
+
+    The parts are as untrusted as any callback input: ``committed_state`` validates them
+    (an unusable value keeps its default).
+    """
     if not isinstance(commit, Mapping):
         return {}, None, None
     return commit.get("numbers"), commit.get("revision"), commit.get("map_points")
@@ -132,7 +150,7 @@ def tab_callback(tab: str) -> Callable[..., dict[str, Any]]:
 
     def callback(commit: Any, shown_notices: Any = None, drawn_key: Any = None) -> dict[str, Any]:
         outputs = draw_tab(tab, *commit_parts(commit), drawn_key)
-        return {**outputs, "notices": each_if_changed(outputs["notices"], shown_notices)}
+        return {**outputs, "notices": each_if_changed(outputs["notices"], shown_notices), "drawn": commit}
 
     callback.__name__ = f"draw_{tab}_tab"
     return callback
@@ -150,17 +168,17 @@ def register() -> None:
         ClientsideFunction("qdgain", "gateTabs"),
         [Output(ids.commit_store(tab.value), "data") for tab in PANEL_TABS],
         numbers + [Input(ID.REVISION_STORE, "data"), Input(ID.MAP_POINTS, "value"), Input(ID.PANEL_TABS, "value"),
-                   Input(ID.TABS, "value")],
-        [State(ids.commit_store(tab.value), "data") for tab in PANEL_TABS] + [State(ID.TAB_NAMES, "data")],
+                   Input(ID.VIEW, "value")],
+        [State(ids.drawn_store(tab.value), "data") for tab in PANEL_TABS] + [State(ID.TAB_NAMES, "data")],
     )
     for tab in PANEL_TABS:
-        outputs: dict[str, Any] = _panel_outputs(tab.panel_ids)
+        outputs: dict[str, Any] = {**_panel_outputs(tab.panel_ids), "drawn": Output(ids.drawn_store(tab.value), "data")}
         state: dict[str, Any] = {"shown_notices": [State(ids.panel_notice(p), "children") for p in tab.panel_ids]}
         if tab.value == PHASE_TAB:
             outputs["key"] = Output(ID.MAP_KEY_STORE, "data")
             state["drawn_key"] = State(ID.MAP_KEY_STORE, "data")
         dash.callback(output=outputs, inputs={"commit": Input(ids.commit_store(tab.value), "data")},
-                      state=state)(tab_callback(tab.value))
+                      state=state, prevent_initial_call=True)(tab_callback(tab.value))
     dash.callback(output={"ase": Output(ID.READOUT_ASE, "children"),
                           "lifetime": Output(ID.READOUT_LIFETIME, "children")},
                   inputs={"numbers": {n: Input(ids.number(n), "value") for n in fields.MAIN_FIELDS},

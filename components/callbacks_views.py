@@ -29,7 +29,7 @@ def register() -> None:
         ClientsideFunction("qdgain", "showView"),
         Output(ID.DASHBOARD_VIEW, "hidden"),
         Output(ID.ABOUT_VIEW, "hidden"),
-        Input(ID.TABS, "value"),
+        Input(ID.VIEW, "value"),
         State(ID.TAB_NAMES, "data"),
     )
-    dash.callback(Output(ID.ABOUT_VIEW, "children"), Input(ID.TABS, "value"), prevent_initial_call=True)(about_content)
+    dash.callback(Output(ID.ABOUT_VIEW, "children"), Input(ID.VIEW, "value"), prevent_initial_call=True)(about_content)

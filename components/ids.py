@@ -15,7 +15,7 @@ class ID:
     REVISION_STORE = "state-revision"
     MAP_KEY_STORE = "phase-map-key"
     OPERATING_KEY_STORE = "operating-point-key"
-    TABS = "view"
+    VIEW = "view"
     PANEL_TABS = "panel-tabs"
     CONTROL_TABS = "control-tabs"
     TAB_NAMES = "tab-names"
@@ -69,10 +69,15 @@ def panel_notice(panel: str) -> str:
 
 
 def tab(value: str) -> str:
-    """Header of a tab (outer: dashboard/about; inner: one per figure group)."""
+    """Header of a tab (the figure tabs and the two halves of the control column)."""
     return f"tab-{value}"
 
 
 def commit_store(tab: str) -> str:
-    """Committed control values a figure tab last drew (written by the browser-side gate)."""
+    """Committed control values a figure tab is asked to draw (written by the browser-side gate)."""
     return f"commit-{tab}"
+
+
+def drawn_store(tab: str) -> str:
+    """Committed control values a figure tab has drawn (written by the tab's callback once it drew them)."""
+    return f"drawn-{tab}"

@@ -1,4 +1,4 @@
-"""Page layout: header, notices, the dashboard tab (controls + panel cards) and the About tab.
+"""Page layout: header, notices, the view switch, the dashboard (controls + panel cards) and the About view.
 
 Graphs are created once here and only their ``figure`` changes afterwards (callbacks never
 return new ``dcc.Graph`` objects), so zoom survives updates through ``uirevision``.
@@ -97,7 +97,7 @@ def view_switch() -> dcc.RadioItems:
     The About content is put in ``ABOUT_VIEW`` only while it is open (``callbacks_views``).
     """
     return dcc.RadioItems(
-        id=ID.TABS, value=DASHBOARD_TAB, inline=True, className="view-switch", inputClassName="view-switch-input",
+        id=ID.VIEW, value=DASHBOARD_TAB, inline=True, className="view-switch", inputClassName="view-switch-input",
         options=[{"label": "Dashboard", "value": DASHBOARD_TAB}, {"label": "About the model", "value": ABOUT_TAB}],
     )
 
@@ -125,6 +125,7 @@ def build_layout() -> html.Div:
                                          "panels": [tab.value for tab in PANEL_TABS],
                                          "fields": list(fields.MAIN_FIELDS)}),
         *[dcc.Store(id=ids.commit_store(tab.value), storage_type="memory") for tab in PANEL_TABS],
+        *[dcc.Store(id=ids.drawn_store(tab.value), storage_type="memory") for tab in PANEL_TABS],
         dcc.Download(id=ID.DOWNLOAD),
         header(),
         html.Div(className="notice-area", role="status", **{"aria-live": "polite"}, children=[

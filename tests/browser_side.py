@@ -10,6 +10,7 @@ the changed inputs, and returns a response of the server's shape
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,33 +20,66 @@ if TYPE_CHECKING:
 Mirror = Callable[["DashClient", "Callback", list[str]], dict[str, Any]]
 
 
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _four_digits(value: float) -> float:
+    return float(f"{value:.4g}")
+
+
 def sync_slider(client: DashClient, callback: Callback, triggers: list[str]) -> dict[str, Any]:
-    """A moved slider writes its number input (the value in the field's unit, 4 significant digits)."""
-    (slider_id, slider_prop), (number_id, number_prop), _ = callback.inputs
-    if triggers != [f"{slider_id}.{slider_prop}"]:
-        return {}
+    """``syncSlider``: slider, number input and applied values of one main field kept in step."""
+    (slider_id, slider_prop), (number_id, number_prop), (applied_id, applied_prop) = callback.inputs
     specs_id, specs_prop = callback.state[0]
     spec = (client.value(specs_id, specs_prop) or {}).get(str(slider_id).removeprefix("slider-"))
-    position = client.value(slider_id, slider_prop)
-    if not spec or not isinstance(position, (int, float)):
+    if not spec or not triggers:
         return {}
-    shown = 10.0 ** position if spec["log"] else float(position)
-    value = float(f"{min(max(shown, spec['min']), spec['max']):.4g}")
-    return {"response": {number_id: {number_prop: value}}}
+
+    def clamp(x: float, low: float, high: float) -> float:
+        return min(max(x, low), high)
+
+    def to_position(x: float) -> float:
+        return clamp(math.log10(x) if spec["log"] else x, spec["position_min"], spec["position_max"])
+
+    if f"{applied_id}.{applied_prop}" in triggers:
+        loaded = (client.value(applied_id, applied_prop) or {}).get(str(slider_id).removeprefix("slider-"))
+        if not _finite(loaded) or (spec["log"] and loaded <= 0):
+            return {}
+        return {"response": {slider_id: {slider_prop: to_position(loaded)}, number_id: {number_prop: loaded}}}
+    if len(triggers) != 1:
+        return {}
+    position, value = client.value(slider_id, slider_prop), client.value(number_id, number_prop)
+    if triggers[0] == f"{slider_id}.{slider_prop}":
+        if not _finite(position):
+            return {}
+        shown = 10.0 ** position if spec["log"] else float(position)
+        return {"response": {number_id: {number_prop: _four_digits(clamp(shown, spec["min"], spec["max"]))}}}
+    if not _finite(value) or (spec["log"] and value <= 0):
+        if not _finite(position):
+            return {}
+        return {"response": {number_id: {number_prop: _four_digits(10.0 ** position if spec["log"] else position)}}}
+    used = clamp(value, spec["min"], spec["max"])
+    answer = {slider_id: {slider_prop: to_position(used)}}
+    if used != value:
+        answer[number_id] = {number_prop: used}
+    return {"response": answer}
 
 
 def gate_tabs(client: DashClient, callback: Callback, triggers: list[str]) -> dict[str, Any]:
-    """The committed controls go to the open figure tab's commit store when they differ from it."""
+    """``gateTabs``: the committed controls go to the open figure tab when they differ from what it drew."""
     spec = client.value(*callback.state[-1]) or {}
     fields, tabs = spec.get("fields", []), spec.get("panels", [])
+    if not fields or len(tabs) != len(callback.outputs) or len(callback.state) != len(tabs) + 1:
+        return {}
     values = [client.value(component_id, prop) for component_id, prop in callback.inputs]
-    revision, map_points, inner_tab, outer_tab = values[len(fields):len(fields) + 4]
-    commit = {"numbers": dict(zip(fields, values[:len(fields)], strict=True)), "revision": revision,
+    revision, map_points, inner_tab, view = values[len(fields):len(fields) + 4]
+    commit = {"numbers": dict(zip(fields, values[:len(fields)], strict=False)), "revision": revision,
               "map_points": map_points}
     response = {}
-    for tab, (store_id, prop) in zip(tabs, callback.outputs, strict=True):
-        is_open = revision is not None and outer_tab == spec.get("dashboard") and inner_tab == tab
-        if is_open and client.value(store_id, prop) != commit:
+    for tab, (store_id, prop), drawn in zip(tabs, callback.outputs, callback.state, strict=False):
+        is_open = revision is not None and view == spec.get("dashboard") and inner_tab == tab
+        if is_open and client.value(*drawn) != commit:
             response[store_id] = {prop: commit}
     return {"response": response}
 

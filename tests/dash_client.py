@@ -114,7 +114,8 @@ class CallResult:
         return self.error is None and self.status in (200, 204)
 
 
-def _callback(entry: Mapping[str, Any]) -> Callback:
+def callback_from_dependency(entry: Mapping[str, Any]) -> Callback:
+    """A ``Callback`` from one entry of ``/_dash-dependencies``."""
     function = entry.get("clientside_function")
     return Callback(
         entry["output"],
@@ -139,7 +140,7 @@ class DashClient:
         self.base_url = base_url.rstrip("/")
         self.session = session or requests.Session()
         self.timeout = timeout
-        dependencies = [_callback(entry) for entry in self._get_json("/_dash-dependencies")]
+        dependencies = [callback_from_dependency(entry) for entry in self._get_json("/_dash-dependencies")]
         self.callbacks = [cb for cb in dependencies if cb.browser_side is None]
         self.browser_callbacks = [cb for cb in dependencies if cb.browser_side in MIRRORS]
         everything = self.callbacks + self.browser_callbacks

@@ -21,6 +21,10 @@ pytestmark = pytest.mark.browser
 
 TIMEOUT_S = 30.0
 # Plotly keeps base64-encoded arrays ({dtype, bdata}) in .data and decodes them into _inputArray.
+COUNT_CALLBACK_REQUESTS = """
+performance.setResourceTimingBufferSize(100000);
+return performance.getEntriesByType('resource').filter(e => e.name.includes('_dash-update-component')).length;
+"""
 READ_TRACES = """
 const box = document.getElementById(arguments[0]);
 const plot = box && box.getElementsByClassName('js-plotly-plot')[0];
@@ -124,10 +128,16 @@ def test_a_hidden_tab_draws_the_current_state_when_opened(driver, base_url):
 
     open_page(driver, base_url + "/")
     assert driver.find_elements("id", "graph-dynamics_astar") == []  # not mounted while hidden
+    time.sleep(1.0)  # page-load callbacks done
+    before = driver.execute_script(COUNT_CALLBACK_REQUESTS)
     field = driver.find_element("id", "number-n_avg")
     field.send_keys(Keys.CONTROL, "a")
     field.send_keys("2.75", Keys.ENTER)
     wait_for(lambda: "n_avg=2.75" in driver.current_url, what="the commit")
+    time.sleep(1.5)  # every callback of the commit answered
+    sent = driver.execute_script(COUNT_CALLBACK_REQUESTS) - before
+    # spectra, state, readouts and the open (phase) tab; drawing every tab would add five more
+    assert 3 <= sent <= 5, sent
     driver.find_element("id", "tab-dynamics").click()
     def operating_trace_at_2_75():
         return any("⟨N⟩ = 2.75" in (trace.get("name") or "") for trace in traces(driver, "dynamics_astar") or [])

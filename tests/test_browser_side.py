@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +11,7 @@ import plotly.io as pio
 import pytest
 from browser_side import gate_tabs, sync_slider
 from dash import no_update
-from dash_client import Callback
+from dash_client import Callback, callback_from_dependency
 
 from components import rendered
 from components.delta import each_if_changed, if_changed
@@ -18,8 +19,19 @@ from components.panels import PANEL_BY_ID, PANEL_TABS
 from components.readouts import Readout, escape_markdown, readout_markdown
 from components.state import default_state
 
-FIELDS = ["chi", "n_avg"]
 TABS = [tab.value for tab in PANEL_TABS]
+
+
+@pytest.fixture(scope="module")
+def registered() -> dict[str, Callback]:
+    """The app's own browser-side callbacks as ``/_dash-dependencies`` lists them (gate; eta's sync)."""
+    import app
+
+    entries = app.server.test_client().get("/_dash-dependencies").get_json()
+    callbacks = [callback_from_dependency(entry) for entry in entries]
+    gate = next(cb for cb in callbacks if cb.browser_side == "gateTabs")
+    sync = next(cb for cb in callbacks if cb.browser_side == "syncSlider" and cb.reads("slider-eta"))
+    return {"gate": gate, "sync": sync}
 
 
 @dataclass
@@ -32,49 +44,80 @@ class FakeClient:
         return self.props.get((component_id, prop))
 
 
-GATE = Callback(
-    "..commit-" + "...commit-".join(f"{tab}.data" for tab in TABS) + "..",
-    tuple((f"number-{name}", "value") for name in FIELDS)
-    + (("state-revision", "data"), ("map-points", "value"), ("panel-tabs", "value"), ("view", "value")),
-    tuple((f"commit-{tab}", "data") for tab in TABS) + (("tab-names", "data"),),
-    False,
-    "gateTabs",
-)
-
-
-def gate_client(**changes: Any) -> FakeClient:
-    props = {("number-chi", "value"): 0.5, ("number-n_avg", "value"): 2.0, ("state-revision", "data"): {"params": {}},
-             ("map-points", "value"): 31, ("panel-tabs", "value"): "cuts", ("view", "value"): "dashboard",
-             ("tab-names", "data"): {"fields": FIELDS, "panels": TABS, "dashboard": "dashboard", "about": "about"}}
+def gate_client(gate: Callback, **changes: Any) -> FakeClient:
+    """Every gate input and state as the page holds them; main fields 0.5, open tab "cuts"."""
+    names = app_tab_names()
+    props = {(cid, prop): 0.5 for cid, prop in gate.inputs if str(cid).startswith("number-")}
+    props.update({("state-revision", "data"): {"params": {}}, ("map-points", "value"): 31,
+                  ("panel-tabs", "value"): "cuts", ("view", "value"): names["dashboard"], ("tab-names", "data"): names})
     props.update({tuple(key.split(".")): value for key, value in changes.items()})
     return FakeClient(props)
 
 
-def test_gate_sends_the_commit_to_the_open_tab_only():
-    answer = gate_tabs(gate_client(), GATE, ["number-chi.value"])["response"]
+def app_tab_names() -> dict[str, Any]:
+    from components.layout import build_layout
+
+    store = next(c for c in _walk(build_layout()) if getattr(c, "id", None) == "tab-names")
+    return store.data
+
+
+def _walk(component: Any):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from _walk(child)
+
+
+def test_gate_sends_the_commit_to_the_open_tab_only(registered):
+    gate = registered["gate"]
+    answer = gate_tabs(gate_client(gate), gate, ["number-chi.value"])["response"]
     assert list(answer) == ["commit-cuts"]
-    assert answer["commit-cuts"]["data"] == {"numbers": {"chi": 0.5, "n_avg": 2.0}, "revision": {"params": {}},
-                                             "map_points": 31}
+    commit = answer["commit-cuts"]["data"]
+    assert commit["revision"] == {"params": {}} and commit["map_points"] == 31
+    assert set(commit["numbers"]) == set(app_tab_names()["fields"]) and set(commit["numbers"].values()) == {0.5}
 
 
-def test_gate_sends_nothing_when_the_open_tab_drew_it_or_nothing_can_be_drawn():
-    client = gate_client()
-    drawn = gate_tabs(client, GATE, [])["response"]["commit-cuts"]["data"]
-    client.props[("commit-cuts", "data")] = drawn
-    assert gate_tabs(client, GATE, ["panel-tabs.value"])["response"] == {}
-    assert gate_tabs(gate_client(**{"view.value": "about"}), GATE, [])["response"] == {}
-    assert gate_tabs(gate_client(**{"state-revision.data": None}), GATE, [])["response"] == {}
+def test_gate_resends_until_the_tab_has_drawn_it(registered):
+    gate = registered["gate"]
+    client = gate_client(gate)
+    commit = gate_tabs(client, gate, [])["response"]["commit-cuts"]["data"]
+    client.props[("commit-cuts", "data")] = commit  # asked, but the answer was lost
+    assert list(gate_tabs(client, gate, ["panel-tabs.value"])["response"]) == ["commit-cuts"]
+    client.props[("drawn-cuts", "data")] = commit  # drawn
+    assert gate_tabs(client, gate, ["panel-tabs.value"])["response"] == {}
 
 
-def test_sync_mirror_writes_the_number_in_its_unit():
-    callback = Callback("..slider-eta.value...number-eta.value..", (("slider-eta", "value"), ("number-eta", "value"),
-                        ("applied-main-values", "data")), (("slider-specs", "data"),), False, "syncSlider")
-    spec = {"eta": {"log": True, "min": 0.03, "max": 30.0, "position_min": -1.5, "position_max": 1.5}}
-    client = FakeClient({("slider-eta", "value"): 0.5, ("slider-specs", "data"): spec})
-    assert sync_slider(client, callback, ["slider-eta.value"]) == {"response": {"number-eta": {"value": 3.162}}}
-    client.props[("slider-eta", "value")] = 9.0
-    assert sync_slider(client, callback, ["slider-eta.value"])["response"]["number-eta"]["value"] == 30.0
-    assert sync_slider(client, callback, ["number-eta.value"]) == {}
+def test_gate_sends_nothing_on_the_about_view_or_without_a_revision(registered):
+    gate = registered["gate"]
+    assert gate_tabs(gate_client(gate, **{"view.value": "about"}), gate, [])["response"] == {}
+    assert gate_tabs(gate_client(gate, **{"state-revision.data": None}), gate, [])["response"] == {}
+    assert gate_tabs(gate_client(gate, **{"tab-names.data": {"fields": ["chi"], "panels": ["phase"]}}), gate, []) == {}
+
+
+ETA_SPEC = {"eta": {"log": True, "min": 0.03, "max": 30.0, "position_min": -1.5, "position_max": 1.5}}
+
+
+@pytest.mark.parametrize("props, trigger, expected", [
+    ({("slider-eta", "value"): 0.5}, "slider-eta.value", {"number-eta": {"value": 3.162}}),
+    ({("slider-eta", "value"): 9.0}, "slider-eta.value", {"number-eta": {"value": 30.0}}),
+    ({("number-eta", "value"): 100.0}, "number-eta.value", {"slider-eta": {"value": math.log10(30.0)},
+                                                           "number-eta": {"value": 30.0}}),
+    ({("number-eta", "value"): 1.0}, "number-eta.value", {"slider-eta": {"value": 0.0}}),
+    ({("number-eta", "value"): None, ("slider-eta", "value"): 1.0}, "number-eta.value",
+     {"number-eta": {"value": 10.0}}),
+    ({("applied-main-values", "data"): {"eta": 0.1}}, "applied-main-values.data",
+     {"slider-eta": {"value": -1.0}, "number-eta": {"value": 0.1}}),
+])
+def test_sync_mirror_keeps_slider_and_number_in_step(registered, props, trigger, expected):
+    client = FakeClient({("slider-specs", "data"): ETA_SPEC, **props})
+    assert sync_slider(client, registered["sync"], [trigger]) == {"response": expected}
+
+
+def test_sync_mirror_ignores_unusable_values(registered):
+    client = FakeClient({("slider-specs", "data"): ETA_SPEC, ("applied-main-values", "data"): {"eta": -1.0}})
+    assert sync_slider(client, registered["sync"], ["applied-main-values.data"]) == {}
+    assert sync_slider(client, registered["sync"], []) == {}
 
 
 def test_unchanged_texts_are_not_sent_again():

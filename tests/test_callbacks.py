@@ -6,6 +6,7 @@ import base64
 import contextvars
 import functools
 import math
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -286,8 +287,10 @@ def test_tabs_draw_their_figures(tab):
 
 def test_readouts_of_the_committed_state():
     out = callbacks_panels.update_readouts({"n_avg": 2.0}, default_store(), 21)
-    assert "mJ/cm²" in out["ase"] or "no" in out["ase"]
-    assert out["lifetime"].endswith(" ps") or out["lifetime"].startswith("no gain")
+    assert re.fullmatch(r"J_th = [0-9.e+-]+ mJ/cm²|no ASE threshold \(.+\)", out["ase"]), out["ase"]
+    assert re.fullmatch(r"[0-9.e+-]+ ps|no gain at this ⟨N⟩", out["lifetime"]), out["lifetime"]
+    again = callbacks_panels.update_readouts({"n_avg": 2.0}, default_store(), 21, out["ase"], out["lifetime"])
+    assert again == {"ase": no_update, "lifetime": no_update}
 
 
 @pytest.mark.parametrize("func", SLOW, ids=SLOW_IDS)
@@ -310,10 +313,12 @@ def test_tab_callbacks_ignore_unusable_commits(commit):
         callbacks_panels.tab_callback("cuts")(commit)
 
 
-def test_tab_callback_reads_its_commit_store():
+def test_tab_callback_draws_its_commit_and_records_it_as_drawn():
     commit = {"numbers": {"chi": 0.5}, "revision": default_store(), "map_points": 21}
-    out = callbacks_panels.tab_callback("doping")(commit)
-    assert [len(out["figures"]), len(out["notices"])] == [2, 2]
+    out = callbacks_panels.tab_callback("cuts")(commit)
+    operating = figure(out["figures"][0]).data[1]  # cut along chi: the operating point sits at chi
+    assert values(operating.x) == [0.5] and len(values(figure(out["figures"][0]).data[0].x)) == 4 * 21
+    assert out["drawn"] is commit
 
 
 def test_slow_panel_failure_is_isolated(monkeypatch):
@@ -326,7 +331,8 @@ def test_slow_panel_failure_is_isolated(monkeypatch):
     assert all(figure(f).data is not None for f in out["figures"])
     assert all("Could not compute" in notice for notice in out["notices"][:2])
     assert out["notices"][2] == ""
-    assert "Could not compute" in callbacks_panels.update_readouts({}, default_store(), 31)["ase"]
+    readouts = callbacks_panels.update_readouts({}, default_store(), 31)
+    assert "Could not compute" in readouts["ase"] and "Could not compute" not in readouts["lifetime"]
     assert callbacks_panels.draw_tab("dynamics", {}, default_store(), 31)["notices"] == ["", ""]
 
 
