@@ -97,12 +97,21 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             var revision = args[count];
             var commit = {numbers: numbers, revision: revision, map_points: args[count + 1]};
             var innerTab = args[count + 2];
-            var outerTab = args[count + 3];
+            var view = args[count + 3];
             var drawn = args.slice(count + 4, count + 4 + spec.panels.length);
-            var text = JSON.stringify(commit);
+            /* key order must not matter: the drawn store comes back through the server */
+            var canonical = function (value) {
+                return JSON.stringify(value, function (key, v) {
+                    if (v && typeof v === "object" && !Array.isArray(v)) {
+                        return Object.keys(v).sort().reduce(function (o, k) { o[k] = v[k]; return o; }, {});
+                    }
+                    return v;
+                });
+            };
+            var text = canonical(commit);
             return spec.panels.map(function (tab, i) {
-                var open = revision !== null && revision !== undefined && outerTab === spec.dashboard && innerTab === tab;
-                return open && JSON.stringify(drawn[i]) !== text ? commit : noUpdate;
+                var open = revision !== null && revision !== undefined && view === spec.dashboard && innerTab === tab;
+                return open && canonical(drawn[i]) !== text ? commit : noUpdate;
             });
         },
         /* Show the dashboard or the About page (the other one is hidden, not removed). */

@@ -216,3 +216,70 @@ def test_about_page_opens_from_the_hash_and_typesets_the_equations(driver, base_
     wait_for(lambda: driver.find_elements("css selector", "#about-view *") == [], what="the About page removed")
     assert "#about" not in driver.current_url
     assert severe_logs(driver) == []
+
+
+RUN_CLIENTSIDE = """
+const [name, args, context] = arguments;
+const clientside = window.dash_clientside;
+const saved = clientside.callback_context;
+clientside.callback_context = context;
+try {
+    return clientside.qdgain[name].apply(null, args).map(v => v === clientside.no_update ? null : v);
+} finally {
+    clientside.callback_context = saved;
+}
+"""
+
+
+def _positional(answer: dict, outputs) -> list:
+    """A mirror's response as the JavaScript's output list (None for no_update)."""
+    response = answer.get("response", {})
+    return [response.get(component_id, {}).get(prop) for component_id, prop in outputs]
+
+
+@pytest.mark.parametrize("case", ["open tab", "already drawn", "about view", "no revision"])
+def test_gate_mirror_matches_the_javascript(driver, base_url, case):
+    from browser_side import gate_tabs
+    from test_browser_side import FakeClient, app_tab_names, registered_callbacks
+
+    gate = registered_callbacks()["gate"]
+    names = app_tab_names()
+    inputs = [0.5 + i for i, _ in enumerate(names["fields"])] + [
+        None if case == "no revision" else {"params": {"chi": 0.5}}, 31, "cuts",
+        names["about"] if case == "about view" else names["dashboard"]]
+    commit = {"numbers": dict(zip(names["fields"], inputs, strict=False)), "revision": inputs[len(names["fields"])],
+              "map_points": 31}
+    drawn = [commit if case == "already drawn" and tab == "cuts" else None for tab in names["panels"]]
+    client = FakeClient({**dict(zip(gate.inputs, inputs, strict=True)), **dict(zip(gate.state, drawn + [names],
+                                                                                   strict=True))})
+    if base_url not in driver.current_url:
+        open_page(driver, base_url + "/")
+    context = {"outputs_list": [{"id": cid, "property": prop} for cid, prop in gate.outputs]}
+    from_js = driver.execute_script(RUN_CLIENTSIDE, "gateTabs", inputs + drawn + [names], context)
+    assert from_js == _positional(gate_tabs(client, gate, []), gate.outputs)
+    assert (from_js.count(None), case) == ((len(names["panels"]) - 1, case) if case == "open tab"
+                                           else (len(names["panels"]), case))
+
+
+@pytest.mark.parametrize("position, value, applied, trigger", [
+    (0.5, 10.0, None, "slider-eta.value"),
+    (9.0, 10.0, None, "slider-eta.value"),
+    (0.5, 100.0, None, "number-eta.value"),
+    (0.5, None, None, "number-eta.value"),
+    (0.5, 3.0, {"eta": 0.1}, "applied-main-values.data"),
+    (0.5, 3.0, {"eta": -1.0}, "applied-main-values.data"),
+])
+def test_sync_mirror_matches_the_javascript(driver, base_url, position, value, applied, trigger):
+    from browser_side import sync_slider
+    from test_browser_side import ETA_SPEC, FakeClient, registered_callbacks
+
+    sync = registered_callbacks()["sync"]
+    if base_url not in driver.current_url:
+        open_page(driver, base_url + "/")
+    (slider_id, slider_prop), (number_id, number_prop), (applied_id, applied_prop) = sync.inputs
+    client = FakeClient({(slider_id, slider_prop): position, (number_id, number_prop): value,
+                         (applied_id, applied_prop): applied, sync.state[0]: ETA_SPEC})
+    context = {"triggered": [{"prop_id": trigger}],
+               "inputs_list": [{"id": cid, "property": prop} for cid, prop in sync.inputs]}
+    from_js = driver.execute_script(RUN_CLIENTSIDE, "syncSlider", [position, value, applied, ETA_SPEC], context)
+    assert from_js == _positional(sync_slider(client, sync, [trigger]), sync.outputs)

@@ -22,8 +22,7 @@ from components.state import default_state
 TABS = [tab.value for tab in PANEL_TABS]
 
 
-@pytest.fixture(scope="module")
-def registered() -> dict[str, Callback]:
+def registered_callbacks() -> dict[str, Callback]:
     """The app's own browser-side callbacks as ``/_dash-dependencies`` lists them (gate; eta's sync)."""
     import app
 
@@ -32,6 +31,11 @@ def registered() -> dict[str, Callback]:
     gate = next(cb for cb in callbacks if cb.browser_side == "gateTabs")
     sync = next(cb for cb in callbacks if cb.browser_side == "syncSlider" and cb.reads("slider-eta"))
     return {"gate": gate, "sync": sync}
+
+
+@pytest.fixture(scope="module")
+def registered() -> dict[str, Callback]:
+    return registered_callbacks()
 
 
 @dataclass
