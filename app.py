@@ -30,7 +30,7 @@ logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(),
 app = Dash(__name__, title="qdgain · optical gain in quantum dots", update_title=None)
 server = app.server
 configure_cache(server)
-app.layout = build_layout
+app.layout = build_layout()  # static: the state arrives from the URL through callbacks
 for module in (callbacks_state, callbacks_fast, callbacks_panels, callbacks_export, callbacks_client, callbacks_views):
     module.register()
 secure_app(app)  # after every callback: CSP hashes, payload checks, /healthz

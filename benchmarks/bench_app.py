@@ -22,7 +22,6 @@ import functools
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
@@ -41,11 +40,13 @@ from components import cache, callbacks_export, callbacks_fast, callbacks_panels
 from components.panels import PANEL_TABS  # noqa: E402
 from components.state import AppState, default_state, state_to_store  # noqa: E402
 from components.url_state import to_query  # noqa: E402
+from server_harness import free_port, http_ok, wait_for  # noqa: E402
 
 SPECTRA_GRAPH = "graph-spectra"
 # Room for every state the browser run visits (about 20 cache entries per release), so the
 # warm passes are warm; the default in-process cache (300 entries) would evict them.
 BROWSER_CACHE_ENTRIES = "5000"
+POLL_S = 0.02  # how often the script looks for a new sample (the latency itself is timed in the page)
 MAP_GRAPH = "graph-phase_nth"
 
 
@@ -115,29 +116,14 @@ for (const id of arguments[0]) {
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(condition: Callable[[], Any], timeout_s: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise TimeoutError("benchmark page did not respond")
-
-
 def measure_keys(driver, slider_id: str, graph_id: str, keys: list[str], settle_s: float = 0.25) -> list[float]:
     """Press ``keys`` one by one on a slider; milliseconds from each keydown to the graph's next redraw."""
     driver.execute_script(f"window.__qd.watch = '{graph_id}'; window.__qd.samples = []; window.__qd.t0 = null;")
     thumb = driver.find_element("css selector", f"#{slider_id} [role='slider']")
     for count, key in enumerate(keys, start=1):
         thumb.send_keys(key)
-        wait_until(lambda: driver.execute_script("return window.__qd.samples.length") >= count)
+        wait_for(lambda: driver.execute_script("return window.__qd.samples.length") >= count, what="a redraw",
+                 poll_s=POLL_S)
         time.sleep(settle_s)
         driver.execute_script("window.__qd.t0 = null;")
     return driver.execute_script("return window.__qd.samples")
@@ -164,7 +150,8 @@ def measure_drag(driver, slider_id: str, graph_id: str, moves: int, step_px: int
             direction = -direction
         x += direction * step_px
         _mouse(driver, "mouseMoved", x, y, 1)
-        wait_until(lambda: driver.execute_script("return window.__qd.samples.length") >= count)
+        wait_for(lambda: driver.execute_script("return window.__qd.samples.length") >= count, what="a redraw",
+                 poll_s=POLL_S)
         time.sleep(0.05)
         driver.execute_script("window.__qd.t0 = null;")
     _mouse(driver, "mouseReleased", x, y, 0)
@@ -193,7 +180,8 @@ def measure_releases(driver, slider_id: str, graph_id: str, targets_px: list[flo
         time.sleep(settle_s)
         driver.execute_script(f"window.__qd.watch = '{graph_id}'; window.__qd.samples = []; window.__qd.t0 = null;")
         _mouse(driver, "mouseReleased", target, y, 0)
-        wait_until(lambda: driver.execute_script("return window.__qd.samples.length") >= 1)
+        wait_for(lambda: driver.execute_script("return window.__qd.samples.length") >= 1, what="a redraw",
+                 poll_s=POLL_S)
         samples.append(driver.execute_script("return window.__qd.samples[0]"))
         time.sleep(settle_s)
     return samples
@@ -229,12 +217,12 @@ def bench_browser(runs: int, use_gunicorn: bool = False) -> dict[str, dict]:
     driver = None
     try:
         driver = make_chrome_driver()
-        wait_until(lambda: _answers(port))
+        wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/healthz"), what="the app")
         driver.get(f"http://127.0.0.1:{port}/")
-        wait_until(lambda: driver.execute_script(
+        wait_for(lambda: driver.execute_script(
             "const g = document.getElementById(arguments[0]);"
             "const p = g && g.getElementsByClassName('js-plotly-plot')[0];"
-            "return p && p.data && p.data.length > 2;", MAP_GRAPH), timeout_s=60)
+            "return p && p.data && p.data.length > 2;", MAP_GRAPH), timeout_s=60, what="the phase map")
         time.sleep(1.0)
         driver.execute_script(LATENCY_HOOK, [SPECTRA_GRAPH, MAP_GRAPH])
         dragged = measure_drag(driver, "slider-chi", SPECTRA_GRAPH, runs)
@@ -254,14 +242,6 @@ def bench_browser(runs: int, use_gunicorn: bool = False) -> dict[str, dict]:
             driver.quit()
         server.terminate()
         server.wait(timeout=10)
-
-
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def main() -> None:

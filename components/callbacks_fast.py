@@ -27,10 +27,10 @@ from .figures_common import message_figure
 from .guard import guarded, triggered_ids
 from .ids import ID
 from .readouts import escape_markdown, operating_readouts, readout_markdown, threshold_readouts
+from .panels import OPERATING_PANELS
 from .rendered import operating_figure_json
 from .state import AppState, ViewState, canonical, params_from_view
 
-FAST_PANELS = ("spectra",)
 
 
 def overlay_drag(params: GainParams, drag_values: Mapping[str, Any]) -> GainParams:
@@ -61,8 +61,8 @@ def operating_outputs(params: GainParams) -> dict[str, Any]:
         geometry=spectra.geometry,
     )
     return {
-        "figures": [operating_figure_json(p, state) for p in FAST_PANELS],
-        "notices": ["" for _ in FAST_PANELS],
+        "figures": [operating_figure_json(p, state) for p in OPERATING_PANELS],
+        "notices": ["" for _ in OPERATING_PANELS],
         "readouts": readout_markdown(readouts),
         "note": spectra.geometry.note,
     }
@@ -70,8 +70,8 @@ def operating_outputs(params: GainParams) -> dict[str, Any]:
 
 def _failure(message: str) -> dict[str, Any]:
     return {
-        "figures": [message_figure(message) for _ in FAST_PANELS],
-        "notices": [message for _ in FAST_PANELS],
+        "figures": [message_figure(message) for _ in OPERATING_PANELS],
+        "notices": [message for _ in OPERATING_PANELS],
         "readouts": escape_markdown(message),
         "note": "",
         "key": None,
@@ -116,8 +116,8 @@ def register() -> None:
     """Register the fast callback with Dash."""
     dash.callback(
         output={
-            "figures": [Output(ids.graph(p), "figure") for p in FAST_PANELS],
-            "notices": [Output(ids.panel_notice(p), "children") for p in FAST_PANELS],
+            "figures": [Output(ids.graph(p), "figure") for p in OPERATING_PANELS],
+            "notices": [Output(ids.panel_notice(p), "children") for p in OPERATING_PANELS],
             "readouts": Output(ID.READOUT_FAST, "children"),
             "note": Output(ID.GEOMETRY_NOTE, "children"),
             "key": Output(ID.OPERATING_KEY_STORE, "data"),
@@ -128,7 +128,7 @@ def register() -> None:
             "revision": Input(ID.REVISION_STORE, "data"),
         },
         state={"drawn_key": State(ID.OPERATING_KEY_STORE, "data"),
-               "shown_notices": [State(ids.panel_notice(p), "children") for p in FAST_PANELS],
+               "shown_notices": [State(ids.panel_notice(p), "children") for p in OPERATING_PANELS],
                "shown_note": State(ID.GEOMETRY_NOTE, "children")},
     )(update_operating_point)
 

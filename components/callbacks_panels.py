@@ -72,22 +72,17 @@ def _group_failure(panel_ids: Sequence[str], **extra: Any):
     return fallback
 
 
+@guarded(lambda message: message)
 def lifetime_text(params: GainParams) -> str:
-    """Gain lifetime at the operating <N> ([002] Fig. 5c), or why there is none."""
+    """Gain lifetime at the operating <N> ([002] Fig. 5c), or why there is none (or the error message)."""
     lifetime = cache.dynamics(params).operating_gain_lifetime_ps
     return f"{lifetime:.3g} ps" if lifetime > 0 else "no gain at this ⟨N⟩"
 
 
 @guarded(lambda message: message)
 def ase_text(params: GainParams) -> str:
-    """ASE threshold of the stripe ([001] Fig. 9), or why there is none."""
+    """ASE threshold of the stripe ([001] Fig. 9), or why there is none (or the error message)."""
     return threshold_text(cache.ase(params), html=False)
-
-
-@guarded(lambda message: message)
-def guarded_lifetime_text(params: GainParams) -> str:
-    """``lifetime_text``, or the error message (so one failing readout leaves the other alone)."""
-    return lifetime_text(params)
 
 
 @guarded(lambda message: {"ase": message, "lifetime": message})
@@ -96,7 +91,7 @@ def update_readouts(numbers: Any, revision: Any, map_points: Any = None, shown_a
     """Callback body: ASE threshold ([001] Fig. 9) and gain lifetime ([002] Fig. 5c) of the committed state."""
     params = committed_state(numbers, revision, map_points).params
     return {"ase": if_changed(ase_text(params), shown_ase),
-            "lifetime": if_changed(guarded_lifetime_text(params), shown_lifetime)}
+            "lifetime": if_changed(lifetime_text(params), shown_lifetime)}
 
 
 def phase_map_key(state: AppState) -> str:

@@ -17,7 +17,6 @@ Two server callbacks and a browser-side sync:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -49,10 +48,6 @@ class Resolution:
 
 def _valid_preset(name: Any) -> str | None:
     return name if isinstance(name, str) and name in PRESET_CHOICES else None
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def notice_children(notices: tuple[str, ...]) -> Any:

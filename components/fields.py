@@ -9,6 +9,7 @@ No dash imports: callbacks, layout and URL parsing all share it.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -105,12 +106,6 @@ def unit(name: str) -> str:
     return FIELD_SPECS[name].unit
 
 
-def label_with_unit(name: str) -> str:
-    """Label with the unit in parentheses, e.g. "Stokes shift Δ_SS (meV)"."""
-    field_unit = unit(name)
-    return f"{label(name)} ({field_unit})" if field_unit else label(name)
-
-
 def is_log(name: str) -> bool:
     """True for fields shown on a log10 slider."""
     return FIELD_SPECS[name].log
@@ -151,6 +146,7 @@ class SliderScale:
         return 10.0 ** position if self.log else position
 
 
+@functools.cache
 def slider_scale(name: str) -> SliderScale:
     """The slider scale of a main field (log10 positions for ``log`` fields)."""
     low, high = SLIDER_RANGES.get(name, value_range(name))
@@ -167,12 +163,3 @@ def slider_marks(name: str) -> dict[float, str]:
         return {float(p): f"{10.0 ** p:g}" for p in range(math.ceil(scale.minimum), math.floor(scale.maximum) + 1)}
     positions = [scale.minimum + k * (scale.maximum - scale.minimum) / 4 for k in range(5)]
     return {round(p, 10): f"{p:g}" for p in positions}
-
-
-def format_value(value: float | int | None, digits: int = 4) -> str:
-    """Compact text of a numeric value ("auto" for None)."""
-    if value is None:
-        return "auto"
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    return f"{value:.{digits}g}"

@@ -49,7 +49,3 @@ def triggered_ids() -> set[str]:
     except Exception:  # no callback context: a direct call
         return set()
 
-
-def failure_text(exc: Exception) -> str:
-    """A short, safe description of a known (validation) failure, without a traceback."""
-    return f"{type(exc).__name__}: {exc}"[:300]

@@ -6,6 +6,8 @@ return new ``dcc.Graph`` objects), so zoom survives updates through ``uirevision
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import dcc, html
 
 from qdgain_core import __version__
@@ -89,6 +91,12 @@ def dashboard_tab(state: AppState) -> html.Div:
     ])
 
 
+def tab_names() -> dict[str, Any]:
+    """What the browser-side tab callbacks need: view names, figure tabs and main fields (in callback order)."""
+    return {"about": ABOUT_TAB, "dashboard": DASHBOARD_TAB, "panels": [tab.value for tab in PANEL_TABS],
+            "fields": list(fields.MAIN_FIELDS)}
+
+
 def view_switch() -> dcc.RadioItems:
     """Dashboard / About, styled as tabs.
 
@@ -121,9 +129,7 @@ def build_layout() -> html.Div:
         dcc.Store(id=ID.OPERATING_KEY_STORE, storage_type="memory"),
         dcc.Store(id=ID.SLIDER_SPECS, data=slider_specs()),
         dcc.Store(id=ID.APPLIED_STORE, storage_type="memory"),
-        dcc.Store(id=ID.TAB_NAMES, data={"about": ABOUT_TAB, "dashboard": DASHBOARD_TAB,
-                                         "panels": [tab.value for tab in PANEL_TABS],
-                                         "fields": list(fields.MAIN_FIELDS)}),
+        dcc.Store(id=ID.TAB_NAMES, data=tab_names()),
         *[dcc.Store(id=ids.commit_store(tab.value), storage_type="memory") for tab in PANEL_TABS],
         *[dcc.Store(id=ids.drawn_store(tab.value), storage_type="memory") for tab in PANEL_TABS],
         dcc.Download(id=ID.DOWNLOAD),

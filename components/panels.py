@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 import qdgain_core as core
 from qdgain_core import GainParams
+from qdgain_core.lineshapes import K_B_MEV_PER_K
 
 from . import cache
 from .figures_ase import ase_output_figure, ase_spectra_figure, scheme_comparison_figure
@@ -28,7 +29,6 @@ from .figures_spectra import cross_section_figure, spectra_figure
 from .presets import PRESET_CHOICES, measured
 from .state import AppState
 
-K_B_MEV_PER_K = 0.08617333262
 POTENTIAL_POINTS = 201
 
 

@@ -259,14 +259,16 @@ def _coerce_one(name: str, spec: FieldSpec, value: Any) -> tuple[Any, str | None
 
 
 def rounded(params: GainParams, significant_digits: int = 4) -> GainParams:
-    """Copy with every float rounded to ``significant_digits`` (stable cache keys)."""
+    """Every float rounded to ``significant_digits`` (stable cache keys); ``params`` itself when already so."""
     changes = {}
     for name, spec in FIELD_SPECS.items():
         value = getattr(params, name)
         if spec.kind in ("float", "optional_float") and value is not None and value != 0:
             digits = significant_digits - 1 - int(math.floor(math.log10(abs(value))))
-            changes[name] = min(max(round(value, digits), spec.minimum), spec.maximum)
-    return dataclasses.replace(params, **changes)
+            new = min(max(round(value, digits), spec.minimum), spec.maximum)
+            if new != value:
+                changes[name] = new
+    return dataclasses.replace(params, **changes) if changes else params
 
 
 assert set(FIELD_SPECS) == {f.name for f in dataclasses.fields(GainParams)}, "FIELD_SPECS and GainParams disagree"

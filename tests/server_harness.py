@@ -18,9 +18,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -106,11 +107,24 @@ class ServerProcess:
         return [child.pid for child in psutil.Process(self.popen.pid).children()]
 
 
-def _http_ok(url: str) -> bool:
+def http_ok(url: str) -> bool:
+    """Whether ``url`` answers 200 (any failure to connect is "no")."""
     try:
         return requests.get(url, timeout=2).status_code == 200
     except requests.RequestException:
         return False
+
+
+def wait_for(condition: Callable[[], Any], timeout_s: float = 30.0, what: str = "condition",
+             poll_s: float = 0.1) -> Any:
+    """Poll ``condition`` until it returns something truthy (returned); AssertionError after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(poll_s)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 @contextlib.contextmanager
@@ -141,7 +155,7 @@ def gunicorn_server(
     server = ServerProcess(list(argv), port, log_dir / "gunicorn.log", Path(cwd), merged)
     server.start()
     try:
-        server.wait_until(lambda: _http_ok(server.url + "/healthz"), startup_timeout, "gunicorn")
+        server.wait_until(lambda: http_ok(server.url + "/healthz"), startup_timeout, "gunicorn")
         yield server
     finally:
         server.stop()

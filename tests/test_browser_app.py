@@ -16,15 +16,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
+from server_harness import wait_for
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT_S = 30.0
-# Plotly keeps base64-encoded arrays ({dtype, bdata}) in .data and decodes them into _inputArray.
 COUNT_CALLBACK_REQUESTS = """
 performance.setResourceTimingBufferSize(100000);
 return performance.getEntriesByType('resource').filter(e => e.name.includes('_dash-update-component')).length;
 """
+# Plotly keeps base64-encoded arrays ({dtype, bdata}) in .data and decodes them into _inputArray.
 READ_TRACES = """
 const box = document.getElementById(arguments[0]);
 const plot = box && box.getElementsByClassName('js-plotly-plot')[0];
@@ -32,17 +32,6 @@ if (!plot || !plot.data) { return null; }
 const values = v => !v ? [] : Array.from(v._inputArray || v);
 return plot.data.map(t => ({name: t.name, x: values(t.x), y: values(t.y)}));
 """
-
-
-def wait_for(condition, timeout_s: float = TIMEOUT_S, what: str = "condition"):
-    """Poll ``condition`` until it returns something truthy; fail after ``timeout_s``."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")

@@ -59,18 +59,9 @@ def gate_client(gate: Callback, **changes: Any) -> FakeClient:
 
 
 def app_tab_names() -> dict[str, Any]:
-    from components.layout import build_layout
+    from components.layout import tab_names
 
-    store = next(c for c in _walk(build_layout()) if getattr(c, "id", None) == "tab-names")
-    return store.data
-
-
-def _walk(component: Any):
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if hasattr(child, "to_plotly_json"):
-            yield from _walk(child)
+    return tab_names()
 
 
 def test_gate_sends_the_commit_to_the_open_tab_only(registered):

@@ -20,12 +20,18 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
 import requests
 
-from server_harness import ROOT, ServerProcess, gunicorn_server, redis_server, redis_unavailable_reason
+from server_harness import (
+    ROOT,
+    ServerProcess,
+    gunicorn_server,
+    redis_server,
+    redis_unavailable_reason,
+    wait_for,
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -64,13 +70,6 @@ def load_in_background(url: str, users: int, duration: float) -> tuple[threading
     return thread, holder
 
 
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_short_load(tmp_path):
