@@ -9,7 +9,9 @@ Redis returns.
 
 Keys are ``qdgain:<version>:<function>:<sha256 of sorted-key JSON>`` of the arguments, so
 they are identical in every process; each process remembers the keys of its last
-``KEY_MEMO`` parameter sets per function. A cached function may declare parameters it does not
+``KEY_MEMO`` parameter sets per function. A computation the cache does not hold runs
+under the request budget (``security.run_with_budget``): past it the request is answered
+503 with Retry-After, and the result, finished in the background, is cached for the retry. A cached function may declare parameters it does not
 depend on (``ignores``, e.g. <N> for a threshold); those are reset to their defaults
 before both the key and the call, so dragging <N> reuses every threshold and map.
 """
@@ -33,6 +35,8 @@ from flask_caching import Cache
 
 import qdgain_core as core
 from qdgain_core import GainParams
+
+from . import security
 
 LOG = logging.getLogger(__name__)
 
@@ -170,12 +174,16 @@ def memoized(ignores: tuple[str, ...] = ()) -> Callable[[Callable[..., T]], Call
                 return func(params, *args)
             if hit is not None:
                 return hit
-            value = func(params, *args)
-            try:
-                backend.set(key_text, value)
-            except Exception as exc:
-                _warn_backend(exc)
-            return value
+
+            def compute_and_store() -> T:
+                value = func(params, *args)
+                try:
+                    backend.set(key_text, value)
+                except Exception as exc:
+                    _warn_backend(exc)
+                return value
+
+            return security.run_with_budget(compute_and_store, seconds=security.DEFAULT_BUDGET_SECONDS)
 
         wrapper.key = key  # type: ignore[attr-defined]
         return wrapper

@@ -35,6 +35,7 @@ from .guard import ERROR_MESSAGE, guarded
 from .ids import ID
 from .panels import PANEL_TABS, TAB_PANELS, operating_eta
 from .rendered import figure_json
+from .security import ComputationTimeout
 from .state import AppState, state_from_view
 
 LOG = logging.getLogger("qdgain.callbacks")
@@ -57,6 +58,8 @@ def render_panels(state: AppState, panel_ids: Sequence[str]) -> dict[str, list]:
         try:
             figures.append(figure_json(panel_id, state))
             notices.append("")
+        except ComputationTimeout:
+            raise
         except Exception:
             LOG.exception("panel %s failed", panel_id)
             figures.append(message_figure(ERROR_MESSAGE))

@@ -2,8 +2,9 @@
 
 ``guarded`` wraps a callback body; on an unexpected exception it logs the traceback on the
 server and returns ``fallback(message)``, a valid set of outputs (message figures and
-notices). ``PreventUpdate`` passes through. ``triggered_ids`` reads Dash's callback context
-and is empty outside a callback (direct calls in tests).
+notices). ``PreventUpdate`` and ``ComputationTimeout`` (answered 503 with Retry-After by
+``security``) pass through. ``triggered_ids`` reads Dash's callback context and is empty
+outside a callback (direct calls in tests).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any, TypeVar
 
 from dash import ctx
 from dash.exceptions import PreventUpdate
+
+from .security import ComputationTimeout
 
 LOG = logging.getLogger("qdgain.callbacks")
 
@@ -31,7 +34,7 @@ def guarded(fallback: Callable[[str], Any]) -> Callable[[Callable[..., T]], Call
         def wrapper(*args: Any, **kwargs: Any) -> T:
             try:
                 return func(*args, **kwargs)
-            except PreventUpdate:
+            except (PreventUpdate, ComputationTimeout):
                 raise
             except Exception:
                 LOG.exception("callback %s failed", func.__name__)

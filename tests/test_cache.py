@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
+import time
 
 import pytest
 from flask import Flask
 
 from components import cache
+from components.security import ComputationTimeout
 from qdgain_core import GainParams
 
 
@@ -79,3 +81,34 @@ def test_backend_failure_computes_and_warns(configured, monkeypatch, caplog):
         value = cache.sigma_ratio(GainParams(chi=0.7))
     assert value == pytest.approx(cache.core.sigma_eff_ratio(GainParams(chi=0.7)))
     assert any("cache backend failed" in record.message for record in caplog.records)
+
+
+def test_over_budget_computation_times_out_and_is_cached_for_the_retry(configured, monkeypatch):
+    original = cache.core.sigma_eff_ratio
+
+    def slow(params):
+        time.sleep(0.4)
+        return original(params)
+
+    monkeypatch.setattr(cache.security, "DEFAULT_BUDGET_SECONDS", 0.05)
+    monkeypatch.setattr(cache.core, "sigma_eff_ratio", slow)
+    params = GainParams(chi=0.41)
+    with pytest.raises(ComputationTimeout):
+        cache.sigma_ratio(params)
+    time.sleep(0.8)  # the computation finishes in the background and is stored
+    monkeypatch.setattr(cache.core, "sigma_eff_ratio", lambda params: pytest.fail("computed again"))
+    assert cache.sigma_ratio(params) == original(params)
+
+
+def test_over_budget_passes_every_callback_guard(monkeypatch):
+    from components import callbacks_panels
+    from components.state import default_state, state_to_store
+    from components.url_state import to_query
+
+    def over_budget(panel_id, state):
+        raise ComputationTimeout(panel_id)
+
+    monkeypatch.setattr(callbacks_panels, "figure_json", over_budget)
+    state = default_state()
+    with pytest.raises(ComputationTimeout):
+        callbacks_panels.draw_tab("cuts", {}, state_to_store(state, to_query(state)), 21)
