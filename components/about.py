@@ -10,9 +10,9 @@ from .panels import PANELS
 
 REFERENCES: tuple[tuple[str, str], ...] = (
     ("[000]", "D. Zenatti and P. Kambhampati, “Optical gain in colloidal quantum dots is limited by biexciton "
-              "absorption, not biexciton recombination.”"),
+              "absorption, not biexciton recombination” (with its Supplementary Information)."),
     ("[001]", "D. Zenatti and P. Kambhampati, “A Path towards Thresholdless Colloidal Quantum Dot Lasers by Solving "
-              "Decades of Mythology on Optical Gain.”"),
+              "Decades of Mythology on Optical Gain” (cited in [000] as arXiv:2510.01199)."),
     ("[002]", "J. J. Geuchies, B. Brynjarsson, G. Grimaldi, S. Gudjonsdottir, W. van der Stam, W. H. Evers and "
               "A. J. Houtepen, “Quantitative electrochemical control over optical gain in quantum-dot solids” "
               "(with its Supporting Information)."),
@@ -122,7 +122,9 @@ $\tau_{XX} = 310$ ps gives $\tau_{XXX} = 68.9$ ps.
   emission band ([000] Fig. 4a,b).
 * ASE saturates the gain–length product (a choice of this project; the papers are silent), and the gain
   lifetime counts while net gain exceeds 1 % of the band absorption.
-* Where the papers are silent the choices are the project's own; see MODEL.md in the repository.
+* Where the papers are silent the choices are the project's own. The design is `docs/model.md` in the repository;
+  the project's choices and the measured deviations from the papers are in `docs/model_notes.md`, and the
+  references in `docs/references.md`.
 
 ### Using the dashboard
 
@@ -158,6 +160,8 @@ def about_tab() -> html.Article:
         html.H3("Panels and the paper figures they reproduce"),
         panel_table(),
         html.H3("References"),
+        html.P("Journal and year are given only where the copy the project worked from prints them; "
+               "docs/references.md in the repository says what each paper contributes."),
         html.Ol([html.Li([html.Strong(tag + " "), text], id=f"ref-{tag.strip('[]')}") for tag, text in REFERENCES],
                 className="references"),
     ])

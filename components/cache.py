@@ -193,13 +193,13 @@ def memoized(ignores: tuple[str, ...] = ()) -> Callable[[Callable[..., T]], Call
 
 @memoized()
 def spectra(params: GainParams) -> core.Spectra:
-    """OD_NL parts at the operating point (MODEL.md section 1)."""
+    """OD_NL parts at the operating point (docs/model.md §1)."""
     return core.nonlinear_absorption(params)
 
 
 @memoized(ignores=("n_avg",))
 def thresholds(params: GainParams) -> dict[str, core.Threshold]:
-    """<N_th> by every method (MODEL.md section 5); independent of <N>."""
+    """<N_th> by every method (docs/model.md §5.1); independent of <N>."""
     return core.all_thresholds(params)
 
 

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 import qdgain_core as core
 from qdgain_core import GainParams
-from qdgain_core.lineshapes import K_B_MEV_PER_K
+from qdgain_core.constants import K_B_MEV_PER_K
 
 from . import cache
 from .figures_ase import ase_output_figure, ase_spectra_figure, scheme_comparison_figure
@@ -44,7 +44,7 @@ class Panel:
 
 
 def no_gain_reason(params: GainParams) -> str:
-    """Why a threshold can be missing: the search limit of the pump mode (MODEL.md section 5)."""
+    """Why a threshold can be missing: the search limit of the pump mode (docs/model.md §5.1)."""
     if params.pump_mode == "resonant" and params.g_e < params.n_search_max:
         return f"resonant pumping saturates at ⟨N⟩ = g_e = {params.g_e}"
     return f"none up to the search limit ⟨N⟩ = {params.n_search_max:g}"
@@ -174,7 +174,7 @@ def _dynamics_astar(state: AppState) -> go.Figure:
 def _dynamics_lifetime(state: AppState) -> go.Figure:
     dynamics = cache.dynamics(state.params)
     operating = Marker("operating point", state.params.n_avg, dynamics.operating_gain_lifetime_ps)
-    return gain_lifetime_figure(dynamics, operating, measured_markers("gain_lifetime_ps", "n_x"))
+    return gain_lifetime_figure(dynamics, operating, measured_markers("gain_lifetime_ps", "n_avg"))
 
 
 PANELS: tuple[Panel, ...] = (

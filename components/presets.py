@@ -28,7 +28,7 @@ def preset_options() -> list[dict[str, str]]:
 def preset_summary(name: str | None) -> str:
     """One line naming the preset and its source, or the defaults."""
     if not name or name not in PRESETS:
-        return "Built-in defaults (MODEL.md); choose a preset to start from a measured material."
+        return "Built-in defaults (docs/model.md); choose a preset to start from a measured material."
     preset = PRESETS[name]
     return f"{preset.label}: {preset.description} Source: {preset.source}"
 

@@ -27,7 +27,7 @@ class Readout:
 
 MARKDOWN_SPECIAL = frozenset("\\`*_{}[]<>#|~")
 READOUT_NOTES = (
-    "**⟨N_th⟩ by method** — the gain threshold in excitons per dot by each criterion of MODEL.md section 5; "
+    "**⟨N_th⟩ by method** — the gain threshold in excitons per dot by each criterion of docs/model.md §5.1; "
     "the selected method is in bold and draws the threshold lines.",
     "**σ_eff/σ_SE** — effective over Einstein stimulated-emission cross section ([000] Eq. 5, Fig. 5c,d): "
     "1 when ESA costs nothing, 0 when it cancels the gain.",

@@ -1,11 +1,12 @@
 """qdgain_core: optical gain in colloidal quantum dots, one ensemble engine for every paper's model.
 
 Pure numpy/scipy (never imports dash or flask). Public API: the names in ``__all__``.
-Design: ../shared/MODEL.md and docs/model_notes.md; sources: the papers in
-../shared/seeds ([000], [001], [002], [004]).
+Design: docs/model.md and docs/model_notes.md; sources: the four papers of
+docs/references.md ([000], [001], [002], [004]).
 """
 
-from .ase import ase_curve, gain_coefficient_cm, level_scheme_variants
+from .ase import ase_curve, gain_coefficient_cm
+from .level_schemes import level_scheme_variants
 from .dynamics import auger_rate, gain_dynamics
 from .ensemble import geometry_for, nonlinear_absorption
 from .excitation import fluence_from_n_avg, n_avg_from_fluence
@@ -20,8 +21,8 @@ from .observables import (
     sigma_eff_ratio,
     threshold_vs_doping,
 )
-from .params import FIELD_SPECS, LINESHAPE_MODELS, PUMP_MODES, THRESHOLD_METHODS, GainParams, coerce_params, rounded
-from .results import ASECurve, GainDynamics, Geometry, PhaseMap, SEMap, Spectra, Threshold
+from .params import COUNTING_SCHEMES, FIELD_SPECS, LINESHAPE_MODELS, PUMP_MODES, THRESHOLD_METHODS, GainParams, coerce_params, rounded
+from .results import ASECurve, GainDynamics, Geometry, PhaseCuts, PhaseMap, SEMap, Spectra, StandardModel, Threshold
 from .presets import PRESETS, Preset
 from .standard_model import standard_model
 from .statistics import doping_fractions, electrons_vs_potential
@@ -35,6 +36,9 @@ __all__ = [
     "datasets",
     "measured_points",
     "ASECurve",
+    "COUNTING_SCHEMES",
+    "PhaseCuts",
+    "StandardModel",
     "FIELD_SPECS",
     "GainDynamics",
     "GainParams",

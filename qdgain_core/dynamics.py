@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import block_diag, expm
 
-from .ensemble import DOPING_LEVELS, LINE_A, fractions_for, line_coefficients, lines_for
-from .observables import line_functionals
+from .ensemble import DOPING_LEVELS, coefficient_table, counting_spec, fractions_for, ground_coefficients, lines_for
+from .observables import method_functionals
 from .params import GainParams
 from .results import GainDynamics
 from .statistics import occupation_probabilities
@@ -116,13 +116,13 @@ def gain_dynamics(
     x_all = np.append(n_x, params.n_avg)
     top = float(x_all.max())
     n_max = int(min(MAX_EXCITONS, np.ceil(top + 8.0 * np.sqrt(top) + 8.0)))
-    energy, lines, _ = lines_for(params)
-    band = line_functionals("band", energy, np.asarray(energy[1] - energy[0]), lines)
-    reference = band[LINE_A]
-    initial = occupation_probabilities(x_all, params.pump_mode, params.g_e, n_max).T
+    energy, lines, geometry = lines_for(params)
+    band = method_functionals(params, "band", energy, lines, geometry.emission_mev)
+    reference = float(ground_coefficients(params) @ band)
+    initial = occupation_probabilities(x_all, params.pump_mode, params.pump_sites, n_max).T
+    spec = counting_spec(params)
     sectors = [
-        line_coefficients(params.g_e, params.g_h, tuple(float(level == o) for o in DOPING_LEVELS), params.plqy, params.include_esa, n_max=n_max)
-        @ band / reference
+        coefficient_table(spec, tuple(float(level == o) for o in DOPING_LEVELS), n_max=n_max) @ band / reference
         for level in DOPING_LEVELS
     ]
     generator = block_diag(*(cascade_generator(level, n_max, params.tau_xx_ps) for level in DOPING_LEVELS))

@@ -1,38 +1,76 @@
-"""The ensemble engine: OD_NL(E; <N>, <n>) from state filling (MODEL.md section 1).
+"""The ensemble engine: OD_NL(E; <N>, <n>) from state filling (docs/model.md, "One engine").
 
-    OD_NL = sum_n f_n sum_N P_N [U(N,n) L_up(N,n; E) - D(N,n) L_dn(N,n; E)] / (g_e g_h)
+    OD_NL(E) = sum_n f_n sum_N P_N sum_lines c_line(N, n) L_line(E)
 
-U(N,n) = max(g_e - N - n, 0) max(g_h - N, 0), D(N,n) = min(N + n, g_e) min(N, g_h)
-([002] eqs. S4, S6; [000] Eq. 1). L_up is the ground-state absorption L_A for an empty dot
-and the excited-state absorption L_ESA (into the biexciton / trion manifold) otherwise;
-L_dn is single-exciton stimulated emission L_SE when the dot holds one electron-hole
-configuration (N + n = 1) and biexciton / trion emission L_XX otherwise. Without ESA
-([001] Fig. 8c-d, "uncorrelated excitons") L_up = L_A and L_dn = L_SE throughout.
-Surface trapping ([000] Fig. 4a,b): a fraction 1 - PLQY of dots with N >= 1 hold a trapped
-exciton: no stimulated emission, and their absorption is the ESA shifted by Delta_trap.
+with c > 0 absorbing, c < 0 stimulated emission and every L area-normalised. The counts of
+absorbing (U) and emitting (D) band-edge transitions come from one of two schemes
+(``COUNTING_RULES``): ``transitions`` ([002] eqs. S1-S6: U = max(g_e-N-n,0) max(g_h-N,0),
+D = min(N+n,g_e) min(N,g_h), over g_e g_h) or ``sites`` ([001] section 3.3: g sites,
+U = max(g-N-n,0), D = min(N,g), over g).
 
-Because every state enters through five area-normalised lines, the whole ensemble is a
-coefficient matrix C[N, line] (this module) times the lines (``lineshapes``), and the
-Poisson tail can be lumped at N = max(g_e, g_h, 2) exactly (counts and lines no longer
-change beyond it).
+Which line a transition uses follows the Einstein partners (docs/model.md):
+
+* an empty dot absorbs on X_A (line A at E_A) and on the emitting fine-structure state X_E
+  (line A_E at E_A - Delta_FS, relative strength r_E);
+* a dot holding one exciton emits from its exciton manifold: thermalized (Boltzmann weights
+  times strengths, so the manifold obeys Kennard-Stepanov) or, with ``thermalize=False``,
+  only from X_E with the strength of its own absorption partner (the idealized 3LS of [001]);
+* with ESA ([000] Eq. 5) a dot holding excitons absorbs into the biexciton (ESA at
+  E_A - chi Delta_SS) and, holding two or more, emits on the biexciton line XX; charged dots
+  absorb on the trion line (E_A - Delta_T) when empty and emit on the trion line
+  (E_SE - Delta_T) when excited; without ESA ([001] Fig. 8c-d) there are no correlation
+  shifts: every dot uses the ground-state and single-exciton lines;
+* trapping ([000] Fig. 4a,b): a fraction 1 - PLQY of excited dots has no stimulated
+  emission and absorbs on the trap-ESA line;
+* an optional second transition (the 1S(e)-2S3/2(h) "2S" of [002]) takes the holes beyond
+  g_h, shares the 1S(e) electrons and has its own lines.
+
+The ensemble is a coefficient matrix C[N, line] (this module) times the lines
+(``lineshapes``); the Poisson tail is lumped exactly at the N beyond which nothing changes.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Callable, Mapping
 
 import numpy as np
 
+from .constants import K_B_MEV_PER_K
 from .lineshapes import BathSpec, absorption_kernels, place_lines, solve_lattice, N_ENERGY_POINTS
-from .params import FIELD_SPECS, GainParams
+from .params import COUNTING_SCHEMES, FIELD_SPECS, GainParams
 from .results import Geometry, Spectra
 from .statistics import doping_fractions, occupation_probabilities
 
-LINE_A, LINE_SE, LINE_ESA, LINE_XX, LINE_TRAP = range(5)
-N_LINES = 5
+LINE_NAMES = ("A", "A_E", "SE_A", "SE_E", "XX", "TRION_A", "TRION_SE", "HIGH_A", "HIGH_SE", "ESA", "TRAP")
+(LINE_A, LINE_A_E, LINE_SE_A, LINE_SE_E, LINE_XX, LINE_TRION_A, LINE_TRION_SE, LINE_HIGH_A, LINE_HIGH_SE,
+ LINE_ESA, LINE_TRAP) = range(len(LINE_NAMES))
+N_LINES = len(LINE_NAMES)
+CHI_LINES = (LINE_ESA, LINE_TRAP)
+FIXED_LINES = tuple(i for i in range(N_LINES) if i not in CHI_LINES)
+assert FIXED_LINES == tuple(range(len(FIXED_LINES))), "chi-dependent lines must come last"
+EMISSION_LINES = (LINE_SE_A, LINE_SE_E, LINE_XX, LINE_TRION_SE, LINE_HIGH_SE)
+BIEXCITON_LINES = (LINE_XX, LINE_ESA, LINE_TRAP)
+GROUND_LINES = (LINE_A, LINE_A_E)
+EXCITON_EMISSION = (LINE_SE_A, LINE_SE_E)
 DOPING_LEVELS = (0, 1, 2)
 MAX_N_AVG = FIELD_SPECS["n_avg"].maximum
+
+
+def _transition_counts_rule(spec: "CountingSpec", n_exc: np.ndarray, n_doped: int) -> tuple[np.ndarray, np.ndarray]:
+    return transition_counts(spec.g_e, spec.g_h, n_exc, n_doped)
+
+
+def _site_counts_rule(spec: "CountingSpec", n_exc: np.ndarray, n_doped: int) -> tuple[np.ndarray, np.ndarray]:
+    return site_counts(spec.sites, n_exc, n_doped)
+
+
+COUNTING_RULES: Mapping[str, Callable[["CountingSpec", np.ndarray, int], tuple[np.ndarray, np.ndarray]]] = MappingProxyType(
+    {"transitions": _transition_counts_rule, "sites": _site_counts_rule}
+)
+assert set(COUNTING_RULES) == set(COUNTING_SCHEMES), "every counting scheme needs a counting rule"
 
 
 def transition_counts(g_e: int, g_h: int, n_excitons, n_doped, saturate: bool = True):
@@ -50,41 +88,162 @@ def transition_counts(g_e: int, g_h: int, n_excitons, n_doped, saturate: bool = 
     return up, down
 
 
+def site_counts(sites: int, n_excitons, n_doped):
+    """(U, D) of the sites scheme ([001] section 3.3): g - N - n absorbing and min(N, g) emitting sites.
+
+    Extra electrons block sites but, without holes, add no emission in this scheme.
+    """
+    n = np.asarray(n_excitons)
+    up = np.maximum(sites - n - np.asarray(n_doped), 0)
+    down = np.minimum(n, sites)
+    return up, down
+
+
+def high_transition_counts(g_e: int, g_h: int, high_g_h: int, n_excitons, n_doped):
+    """(U2, D2) of the second transition: holes beyond g_h fill it, electrons are the shared 1S(e)."""
+    n = np.asarray(n_excitons)
+    e = n + np.asarray(n_doped)
+    holes = np.maximum(n - g_h, 0)
+    up = np.maximum(g_e - e, 0) * np.maximum(high_g_h - holes, 0)
+    down = np.minimum(e, g_e) * np.minimum(holes, high_g_h)
+    return up, down
+
+
+@dataclass(frozen=True)
+class CountingSpec:
+    """Everything the coefficient matrix depends on (hashable; built by ``counting_spec``).
+
+    ``ground_split`` are the strengths of one absorbing transition on (A, A_E);
+    ``emission_split`` those of one emitting transition on (SE_A, SE_E); ``excited_strength``
+    that of one ESA, XX, trap or trion transition.
+    """
+
+    scheme: str
+    g_e: int
+    g_h: int
+    sites: int
+    plqy: float
+    include_esa: bool
+    ground_split: tuple[float, float]
+    emission_split: tuple[float, float]
+    excited_strength: float
+    high_g_h: int
+    high_strength: float
+    high_on: bool
+
+    @property
+    def normalization(self) -> int:
+        """Transitions (or sites) of an empty dot: the unit of every coefficient."""
+        return self.sites if self.scheme == "sites" else self.g_e * self.g_h
+
+    @property
+    def n_max(self) -> int:
+        """Largest exciton number kept explicitly; beyond it counts and lines are constant."""
+        if self.scheme == "sites":
+            return max(self.sites, 2)
+        return max(self.g_e, self.g_h + (self.high_g_h if self.high_on else 0), 2)
+
+
+def fine_structure_strengths(xe_strength: float, fine_structure_mev: float, temperature_k: float, thermalize: bool):
+    """(ground_split, emission_split, excited_strength) of the exciton manifold (docs/model.md).
+
+    Thermalized: a transition's absorption is split 1/(1+r_E) on X_A and r_E/(1+r_E) on X_E,
+    and an emitting transition emits with unit strength over the manifold with Boltzmann
+    weights w_i ~ a_i exp(-E_i/kT), so the manifold obeys Kennard-Stepanov and `total` is
+    counting. Not thermalized (the idealized 3LS of [001]): strengths in units of the X_E
+    transition, A 1/r_E... written as A 1, A_E r_E, SE_E r_E, ESA and XX r_E, so that the
+    lasing transition X_E <-> G has B12 = B21 with the populated ground state below it.
+    """
+    r = float(xe_strength)
+    if not thermalize:
+        return (1.0, r), (0.0, r), r
+    a_a, a_e = 1.0 / (1.0 + r), r / (1.0 + r)
+    boltzmann = np.exp(-fine_structure_mev / (K_B_MEV_PER_K * temperature_k))
+    w_a = a_a * boltzmann / (a_a * boltzmann + a_e)
+    return (a_a, a_e), (float(w_a), float(1.0 - w_a)), 1.0
+
+
+def counting_spec(params: GainParams, fine_structure_mev: float | None = None) -> CountingSpec:
+    """The counting and strength settings of ``params`` (fine structure from the geometry unless given)."""
+    fine = geometry_for(params).fine_structure_mev if fine_structure_mev is None else fine_structure_mev
+    ground, emission, excited = fine_structure_strengths(params.xe_strength, fine, params.temperature_k, params.thermalize)
+    return CountingSpec(
+        scheme=params.counting,
+        g_e=params.g_e,
+        g_h=params.g_h,
+        sites=params.sites,
+        plqy=params.plqy,
+        include_esa=params.include_esa,
+        ground_split=ground,
+        emission_split=emission,
+        excited_strength=excited,
+        high_g_h=params.high_g_h,
+        high_strength=params.high_strength,
+        high_on=params.high_offset_mev is not None and params.counting == "transitions",
+    )
+
+
 def lumped_n_max(g_e: int, g_h: int) -> int:
-    """Largest exciton number kept explicitly; beyond it counts and lines are constant."""
+    """Largest exciton number kept explicitly in the transitions scheme without a second transition."""
     return max(g_e, g_h, 2)
 
 
-def line_coefficients(
-    g_e: int,
-    g_h: int,
-    fractions: tuple[float, float, float],
-    plqy: float = 1.0,
-    include_esa: bool = True,
-    n_max: int | None = None,
-) -> np.ndarray:
-    """C[N, line] with OD_NL(E) = sum_N P_N sum_line C[N, line] L_line(E) (MODEL.md section 1).
-
-    Positive entries absorb, negative entries are stimulated emission; units of one
-    band-edge transition of an empty dot (C[0, LINE_A] = 1 for an undoped ensemble).
-    """
-    n_max = lumped_n_max(g_e, g_h) if n_max is None else n_max
+@functools.lru_cache(maxsize=256)
+def _coefficients(spec: CountingSpec, fractions: tuple[float, float, float], n_max: int) -> np.ndarray:
     coeff = np.zeros((n_max + 1, N_LINES))
     n_exc = np.arange(n_max + 1)
-    rows = np.arange(n_max + 1)
-    trapped = np.where(n_exc >= 1, 1.0 - plqy, 0.0)
+    excited = n_exc >= 1
+    trapped = np.where(excited, 1.0 - spec.plqy, 0.0)
+    norm = float(spec.normalization)
+    ground = np.zeros(N_LINES)
+    ground[list(GROUND_LINES)] = spec.ground_split
+    exciton_emission = np.zeros(N_LINES)
+    exciton_emission[list(EXCITON_EMISSION)] = spec.emission_split
+    ground_total = sum(spec.ground_split)
+    s_x = spec.excited_strength
+
+    def unit(line: int, strength: float) -> np.ndarray:
+        row = np.zeros(N_LINES)
+        row[line] = strength
+        return row
+
     for n_doped, f_n in zip(DOPING_LEVELS, fractions):
         if f_n == 0.0:
             continue
-        up, down = transition_counts(g_e, g_h, n_exc, n_doped)
-        up, down = f_n * up / (g_e * g_h), f_n * down / (g_e * g_h)
-        carriers = n_exc + n_doped
-        up_line = np.where((carriers > 0) & include_esa, LINE_ESA, LINE_A)
-        down_line = np.where((carriers > 1) & include_esa, LINE_XX, LINE_SE)
-        np.add.at(coeff, (rows, up_line), (1.0 - trapped) * up)
-        np.add.at(coeff, (rows, down_line), -(1.0 - trapped) * down)
-        np.add.at(coeff, (rows, LINE_TRAP if include_esa else LINE_A), trapped * up)
+        up, down = COUNTING_RULES[spec.scheme](spec, n_exc, n_doped)
+        up, down = f_n * up / norm, f_n * down / norm
+        if spec.include_esa:
+            empty_line = ground if n_doped == 0 else unit(LINE_TRION_A, ground_total)
+            up_lines = np.where(excited[:, None], unit(LINE_ESA, s_x)[None, :], empty_line[None, :])
+            if n_doped == 0:
+                single = (n_exc == 1)[:, None]
+                down_lines = np.where(single, exciton_emission[None, :], unit(LINE_XX, s_x)[None, :])
+            else:
+                down_lines = np.broadcast_to(unit(LINE_TRION_SE, s_x), (n_max + 1, N_LINES))
+            trap_lines = unit(LINE_TRAP, s_x)[None, :]
+        else:
+            up_lines = np.broadcast_to(ground, (n_max + 1, N_LINES))
+            down_lines = np.broadcast_to(exciton_emission, (n_max + 1, N_LINES))
+            trap_lines = ground[None, :]
+        coeff += ((1.0 - trapped) * up)[:, None] * up_lines
+        coeff += (trapped * up)[:, None] * trap_lines
+        coeff -= ((1.0 - trapped) * down)[:, None] * down_lines
+        if spec.high_on:
+            up2, down2 = high_transition_counts(spec.g_e, spec.g_h, spec.high_g_h, n_exc, n_doped)
+            coeff[:, LINE_HIGH_A] += f_n * spec.high_strength * up2 / norm
+            coeff[:, LINE_HIGH_SE] -= f_n * spec.high_strength * (1.0 - trapped) * down2 / norm
+    coeff.flags.writeable = False
     return coeff
+
+
+def coefficient_table(spec: CountingSpec, fractions: tuple[float, float, float], n_max: int | None = None) -> np.ndarray:
+    """C[N, line] with OD_NL(E) = sum_N P_N sum_line C[N, line] L_line(E) (read-only).
+
+    Positive entries absorb, negative entries are stimulated emission; units of one
+    band-edge transition (or site) of an empty dot.
+    """
+    n_max = spec.n_max if n_max is None else n_max
+    return _coefficients(spec, tuple(float(f) for f in fractions), int(n_max))
 
 
 def fractions_for(params: GainParams) -> tuple[float, float, float]:
@@ -93,19 +252,48 @@ def fractions_for(params: GainParams) -> tuple[float, float, float]:
 
 
 def coefficients_for(params: GainParams, fractions: tuple[float, float, float] | None = None) -> np.ndarray:
-    """``line_coefficients`` of the parameter set (doping from ``params.n_doped`` unless given)."""
+    """``coefficient_table`` of the parameter set (doping from ``params.n_doped`` unless given)."""
     fractions = fractions_for(params) if fractions is None else fractions
-    return line_coefficients(params.g_e, params.g_h, fractions, params.plqy, params.include_esa)
+    return coefficient_table(counting_spec(params), fractions)
+
+
+UNDOPED = (1.0, 0.0, 0.0)
 
 
 def single_exciton_coefficients(params: GainParams) -> np.ndarray:
-    """Line coefficients (5,) of a dot holding exactly one exciton and no extra electron."""
-    return line_coefficients(params.g_e, params.g_h, (1.0, 0.0, 0.0), params.plqy, params.include_esa)[1]
+    """Line coefficients (L,) of a dot holding exactly one exciton and no extra electron."""
+    return coefficient_table(counting_spec(params), UNDOPED)[1]
 
 
-def bare_se_weight(params: GainParams) -> float:
-    """D(1,0)/(g_e g_h): weight of the bare (Einstein-limited, untrapped) single-exciton SE line."""
-    return float(transition_counts(params.g_e, params.g_h, 1, 0)[1]) / (params.g_e * params.g_h)
+SIGMA_EFF_MASK = np.isin(np.arange(N_LINES), EMISSION_LINES + CHI_LINES)
+
+
+def sigma_eff_weights_of(spec: CountingSpec) -> np.ndarray:
+    """(L,) weights of sigma_eff = sigma_SE - sigma_ESA of a singly excited, undoped dot ([000] Eq. 5).
+
+    sigma_SE is its stimulated emission (PLQY included), sigma_ESA its excited-state
+    absorption (ESA and trap ESA); absorption it still has on ground-state lines is
+    bleach-limited absorption of the ensemble, not ESA (so without ESA sigma_eff = sigma_SE).
+    """
+    return np.where(SIGMA_EFF_MASK, -coefficient_table(spec, UNDOPED)[1], 0.0)
+
+
+def ground_coefficients(params: GainParams) -> np.ndarray:
+    """Line coefficients (L,) of an empty, undoped dot: OD_0 = ground @ lines."""
+    return coefficient_table(counting_spec(params), UNDOPED)[0]
+
+
+def bare_se_weights(params: GainParams) -> np.ndarray:
+    """(L,) weights of the bare (untrapped) single-exciton stimulated emission, positive."""
+    return bare_se_weights_of(counting_spec(params))
+
+
+def bare_se_weights_of(spec: CountingSpec) -> np.ndarray:
+    """``bare_se_weights`` for a counting spec (maps build one per row)."""
+    down = COUNTING_RULES[spec.scheme](spec, np.array(1), 0)[1]
+    weights = np.zeros(N_LINES)
+    weights[list(EXCITON_EMISSION)] = np.asarray(spec.emission_split) * float(down) / spec.normalization
+    return weights
 
 
 def bath_for(params: GainParams) -> BathSpec:
@@ -126,89 +314,103 @@ def bath_for(params: GainParams) -> BathSpec:
 class LineSet:
     """Area-normalised lines of a batch of parameter points on their own energy grids.
 
-    ``energy_mev`` (B, nE); ``exciton_lines`` (B, 3, nE) for A, SE, XX (independent of chi);
-    ``esa_lines`` (B, K, 2, nE) for ESA and trap-ESA at K chi values; ``de_mev`` (B,).
+    ``energy_mev`` (B, nE); ``fixed_lines`` (B, len(FIXED_LINES), nE), independent of chi;
+    ``chi_lines`` (B, K, len(CHI_LINES), nE) for ESA and trap ESA at K chi values; ``de_mev`` (B,).
     """
 
     energy_mev: np.ndarray
     de_mev: np.ndarray
-    exciton_lines: np.ndarray
-    esa_lines: np.ndarray
+    fixed_lines: np.ndarray
+    chi_lines: np.ndarray
 
     def full(self) -> np.ndarray:
-        """All five lines in LINE_* order, shape (B, K, 5, nE)."""
-        b, k = self.esa_lines.shape[:2]
-        exc = np.broadcast_to(self.exciton_lines[:, None], (b, k, 3, self.energy_mev.shape[1]))
-        return np.concatenate(
-            [exc[:, :, 0:2], self.esa_lines[:, :, 0:1], exc[:, :, 2:3], self.esa_lines[:, :, 1:2]], axis=2
-        )
+        """All lines in LINE_* order, shape (B, K, L, nE)."""
+        b, k = self.chi_lines.shape[:2]
+        fixed = np.broadcast_to(self.fixed_lines[:, None], (b, k, len(FIXED_LINES), self.energy_mev.shape[1]))
+        return np.concatenate([fixed, self.chi_lines], axis=2)
 
 
-def build_lines(
-    bath: BathSpec,
+@dataclass(frozen=True)
+class LinePositions:
+    """First-moment energies (meV) of every line for B lattice points; ESA and trap have a chi axis (B, K)."""
+
+    fixed: np.ndarray
+    chi: np.ndarray
+
+
+def line_positions(
     e_a_mev: float,
-    stokes_mev: np.ndarray,
-    lam_dl_mev: np.ndarray,
+    fine_structure_mev: np.ndarray,
+    reorganization_mev: np.ndarray,
     chi: np.ndarray,
     xx_binding_mev: float,
     trap_shift_mev: float,
-    xi: float,
-    n_e: int = N_ENERGY_POINTS,
-) -> LineSet:
-    """Lines for B lattice points (``stokes_mev``, ``lam_dl_mev`` of shape (B,)) and K chi values.
+    trion_binding_mev: float,
+    high_offset_mev: float | None,
+) -> LinePositions:
+    """Where every line sits (docs/model.md, level schemes): partners 2 lambda apart.
 
-    First-moment positions (MODEL.md section 2): A at E_A, SE at E_A - Delta_SS, ESA at
-    E_A - chi Delta_SS, XX emission at E_A - Delta_SS - Delta_XX, trap ESA Delta_trap below
-    the ESA. ESA and XX emission carry the bath scaled by rho = (xi - 1)^2 (section 3).
+    A at E_A, A_E at E_A - Delta_FS, their emission 2 lambda lower (SE_E at E_A - Delta_SS),
+    XX at E_A - Delta_SS - Delta_XX, trion absorption at E_A - Delta_T and emission at
+    E_SE - Delta_T, the second transition at E_A + offset, ESA at E_A - chi Delta_SS and the
+    trap ESA Delta_trap below it.
     """
-    stokes = np.atleast_1d(np.asarray(stokes_mev, dtype=float))
+    fine = np.atleast_1d(np.asarray(fine_structure_mev, dtype=float))
+    lam = np.atleast_1d(np.asarray(reorganization_mev, dtype=float))
+    stokes = fine + 2.0 * lam
+    e_a = np.full_like(fine, e_a_mev)
+    se_e = e_a - stokes
+    high = e_a + (0.0 if high_offset_mev is None else high_offset_mev)
+    fixed = np.stack(
+        [e_a, e_a - fine, e_a - 2.0 * lam, se_e, se_e - xx_binding_mev, e_a - trion_binding_mev, se_e - trion_binding_mev, high, high - 2.0 * lam],
+        axis=1,
+    )
+    esa = e_a_mev - np.asarray(chi, dtype=float)[None, :] * stokes[:, None]
+    return LinePositions(fixed, np.stack([esa, esa - trap_shift_mev], axis=2))
+
+
+def build_lines(bath: BathSpec, positions: LinePositions, lam_dl_mev: np.ndarray, xi: float, n_e: int = N_ENERGY_POINTS) -> LineSet:
+    """Lines at ``positions`` for B lattice points (``lam_dl_mev`` (B,)) and K chi values.
+
+    Exciton lines carry the full bath, ESA, trap ESA and XX emission the bath scaled by
+    rho = (xi - 1)^2 (docs/model.md). Emission lines are the mirror of the absorption kernel.
+    """
     lam = np.atleast_1d(np.asarray(lam_dl_mev, dtype=float))
-    chi = np.atleast_1d(np.asarray(chi, dtype=float))
     rho = (xi - 1.0) ** 2
-    se = e_a_mev - stokes
-    xx = se - xx_binding_mev
-    esa = e_a_mev - chi[None, :] * stokes[:, None]
-    trap = esa - trap_shift_mev
-    margin = 7.0 * bath.width_sigma_mev(lam) + 4.0 * bath.homogeneous_fwhm_mev + 10.0
-    lowest = np.minimum(np.minimum(se, xx), trap.min(axis=1))
-    highest = np.maximum(np.maximum(e_a_mev, xx), esa.max(axis=1))
-    e_lo = lowest - margin
-    de = (highest + margin - e_lo) / (n_e - 1)
+    fixed, chi = positions.fixed, positions.chi
+    margin = 7.0 * bath.width_sigma_mev(lam) + 10.0
+    e_lo = np.minimum(fixed.min(axis=1), chi.min(axis=(1, 2))) - margin
+    e_hi = np.maximum(fixed.max(axis=1), chi.max(axis=(1, 2))) + margin
+    de = (e_hi - e_lo) / (n_e - 1)
     energy = e_lo[:, None] + de[:, None] * np.arange(n_e)[None, :]
     k_exc = absorption_kernels(lam, de, 1.0, bath)
     k_xx = k_exc if rho == 1.0 else absorption_kernels(lam, de, rho, bath)
-    exciton = np.concatenate(
-        [
-            place_lines(k_exc, np.full((len(stokes), 1), e_a_mev), e_lo, de, emission=False, n_e=n_e),
-            place_lines(k_exc, se[:, None], e_lo, de, emission=True, n_e=n_e),
-            place_lines(k_xx, xx[:, None], e_lo, de, emission=True, n_e=n_e),
-        ],
-        axis=1,
-    )
-    esa_lines = np.stack(
-        [
-            place_lines(k_xx, esa, e_lo, de, emission=False, n_e=n_e),
-            place_lines(k_xx, trap, e_lo, de, emission=False, n_e=n_e),
-        ],
-        axis=2,
-    )
-    return LineSet(energy, de, exciton, esa_lines)
+    fixed_lines = np.empty((lam.size, len(FIXED_LINES), n_e))
+    for emission in (False, True):
+        for kernel, kind in ((k_exc, False), (k_xx, True)):
+            chosen = [i for i in FIXED_LINES if (i in EMISSION_LINES) == emission and (i in BIEXCITON_LINES) == kind]
+            if chosen:
+                fixed_lines[:, chosen] = place_lines(kernel, fixed[:, chosen], e_lo, de, emission=emission, n_e=n_e)
+    b, k = chi.shape[:2]
+    chi_lines = place_lines(k_xx, chi.reshape(b, k * len(CHI_LINES)), e_lo, de, emission=False, n_e=n_e)
+    return LineSet(energy, de, fixed_lines, chi_lines.reshape(b, k, len(CHI_LINES), n_e))
 
 
+@functools.lru_cache(maxsize=256)
 def geometry_for(params: GainParams) -> Geometry:
-    """Solve the level scheme of the parameter set (MODEL.md section 2)."""
+    """Solve the level scheme of the parameter set (docs/model.md, level schemes)."""
     bath = bath_for(params)
-    fine, lam_dl, eta_eff, note = solve_lattice(params.stokes_mev, params.eta, bath)
-    reorg = bath.lo_reorganization_mev + lam_dl
-    stokes = fine + 2.0 * reorg if params.lineshape_model == "cumulant" else params.stokes_mev
-    phonon = float(np.sqrt(bath.bath_variance_per_lambda_mev * lam_dl))
-    stokes = float(stokes)
+    fine, lam_solved, eta_eff, note = solve_lattice(params.stokes_mev, params.eta, bath)
+    gaussian = params.lineshape_model == "gaussian"
+    reorg = lam_solved if gaussian else bath.fixed_reorganization_mev + lam_solved
+    stokes = float(fine + 2.0 * reorg)
+    phonon = bath.gaussian_sigma_mev if gaussian else float(np.sqrt(bath.bath_variance_per_lambda_mev * lam_solved))
     esa = params.e_a_mev - params.chi * stokes
     return Geometry(
         fine_structure_mev=float(fine),
         reorganization_mev=float(reorg),
-        phonon_width_mev=phonon,
-        stokes_mev=float(stokes),
+        phonon_width_mev=float(phonon),
+        stokes_mev=stokes,
         eta_effective=float(eta_eff),
         absorption_mev=params.e_a_mev,
         emission_mev=params.e_a_mev - stokes,
@@ -216,32 +418,52 @@ def geometry_for(params: GainParams) -> Geometry:
         biexciton_emission_mev=params.e_a_mev - stokes - params.xx_binding_mev,
         trap_esa_mev=esa - params.trap_shift_mev,
         note=note,
+        fine_structure_absorption_mev=params.e_a_mev - float(fine),
+        trion_absorption_mev=params.e_a_mev - params.trion_binding_mev,
+        trion_emission_mev=params.e_a_mev - stokes - params.trion_binding_mev,
+        high_absorption_mev=None if params.high_offset_mev is None else params.e_a_mev + params.high_offset_mev,
+    )
+
+
+def lattice_width_mev(params: GainParams, geometry: Geometry) -> float:
+    """lambda_DL of the kernels (meV): the bath reorganization eta controls (0 in the Simple Model)."""
+    if params.lineshape_model == "gaussian":
+        return 0.0
+    return geometry.reorganization_mev - bath_for(params).fixed_reorganization_mev
+
+
+def positions_for(params: GainParams, geometry: Geometry) -> LinePositions:
+    """Line positions of the operating point."""
+    return line_positions(
+        params.e_a_mev,
+        geometry.fine_structure_mev,
+        geometry.reorganization_mev,
+        np.array([params.chi]),
+        params.xx_binding_mev,
+        params.trap_shift_mev,
+        params.trion_binding_mev,
+        params.high_offset_mev,
     )
 
 
 @functools.lru_cache(maxsize=64)
 def lines_for(params: GainParams) -> tuple[np.ndarray, np.ndarray, Geometry]:
-    """Energy grid (nE,), the five lines (5, nE) and the geometry at the operating point.
+    """Energy grid (nE,), all lines (L, nE) in LINE_* order and the geometry at the operating point.
 
     Cached on the (hashable) parameters; the returned arrays are read-only.
     """
     geometry = geometry_for(params)
-    bath = bath_for(params)
-    lam_dl = geometry.reorganization_mev - bath.lo_reorganization_mev
-    lines = build_lines(
-        bath,
-        params.e_a_mev,
-        np.array([geometry.stokes_mev]),
-        np.array([lam_dl]),
-        np.array([params.chi]),
-        params.xx_binding_mev,
-        params.trap_shift_mev,
-        params.xi,
-    )
+    lines = build_lines(bath_for(params), positions_for(params, geometry), np.array([lattice_width_mev(params, geometry)]), params.xi)
     energy, full = lines.energy_mev[0], np.ascontiguousarray(lines.full()[0, 0])
     energy.flags.writeable = False
     full.flags.writeable = False
     return energy, full, geometry
+
+
+def od0_peak(params: GainParams) -> float:
+    """max_E OD_0(E) of the undoped, unexcited ensemble in line units (the unit of every spectrum)."""
+    _, lines, _ = lines_for(params)
+    return float((ground_coefficients(params) @ lines).max())
 
 
 def od_spectra(probabilities: np.ndarray, coeff: np.ndarray, lines: np.ndarray) -> np.ndarray:
@@ -252,37 +474,39 @@ def od_spectra(probabilities: np.ndarray, coeff: np.ndarray, lines: np.ndarray) 
 def nonlinear_absorption(params: GainParams, n_avg: float | None = None) -> Spectra:
     """OD_NL(E; <N>, <n>) and its parts at <N> = ``n_avg`` (default ``params.n_avg``).
 
-    Units of max OD_0 (MODEL.md section 1). The parts are ground-state absorption
-    (line A), excited-state absorption (ESA and trap ESA), single-exciton stimulated
-    emission (SE) and biexciton / trion emission (XX); ``net`` is their signed sum.
-    Also returns the single-dot cross sections sigma_SE, sigma_ESA and
-    sigma_eff = sigma_SE - sigma_ESA of a singly excited, undoped dot ([000] Eq. 5).
+    Units of max OD_0. The parts are ground-state absorption (A, A_E, trion and second
+    transition absorption), excited-state absorption (ESA and trap ESA), single-exciton
+    stimulated emission (the exciton manifold) and multi-carrier emission (XX, trion, second
+    transition); ``net`` is their signed sum. Also returns the cross sections of a singly
+    excited, undoped dot ([000] Eq. 5): sigma_SE (its stimulated emission, PLQY included),
+    sigma_ESA (its excited-state absorption) and sigma_eff = sigma_SE - sigma_ESA exactly.
     """
     n_avg = params.n_avg if n_avg is None else float(n_avg)
     if not 0.0 <= n_avg <= MAX_N_AVG:
         raise ValueError(f"n_avg: {n_avg!r} is outside the allowed range [0, {MAX_N_AVG:g}] excitons/dot")
     energy, lines, geometry = lines_for(params)
     coeff = coefficients_for(params)
-    probs = occupation_probabilities(np.array(n_avg), params.pump_mode, params.g_e, coeff.shape[0] - 1)
+    probs = occupation_probabilities(np.array(n_avg), params.pump_mode, params.pump_sites, coeff.shape[0] - 1)
     weights = probs @ coeff
-    scale = 1.0 / lines[LINE_A].max()
+    scale = 1.0 / od0_peak(params)
     parts = weights[:, None] * lines * scale
-    single = single_exciton_coefficients(params)
-    sigma_se = bare_se_weight(params) * lines[LINE_SE] * scale
-    sigma_loss = (single[:, None] * lines).clip(min=0.0).sum(axis=0) * scale
-    sigma_eff = -(single @ lines) * scale
+    single = sigma_eff_weights_of(counting_spec(params))[:, None] * lines * scale
+    sigma_se = single.clip(min=0.0).sum(axis=0)
+    sigma_esa = -single.clip(max=0.0).sum(axis=0)
+    ground_parts = [LINE_A, LINE_A_E, LINE_TRION_A, LINE_HIGH_A]
+    multi = [LINE_XX, LINE_TRION_SE, LINE_HIGH_SE]
     return Spectra(
         energy_mev=energy,
         n_avg=n_avg,
         n_doped=params.n_doped,
-        linear_absorption=lines[LINE_A] * scale,
-        ground_state_absorption=parts[LINE_A],
-        excited_state_absorption=parts[LINE_ESA] + parts[LINE_TRAP],
-        stimulated_emission=-parts[LINE_SE],
-        biexciton_emission=-parts[LINE_XX],
+        linear_absorption=ground_coefficients(params) @ lines * scale,
+        ground_state_absorption=parts[ground_parts].sum(axis=0),
+        excited_state_absorption=parts[list(CHI_LINES)].sum(axis=0),
+        stimulated_emission=-parts[list(EXCITON_EMISSION)].sum(axis=0),
+        biexciton_emission=-parts[multi].sum(axis=0),
         net=parts.sum(axis=0),
         sigma_se=sigma_se,
-        sigma_esa=sigma_loss,
-        sigma_eff=sigma_eff,
+        sigma_esa=sigma_esa,
+        sigma_eff=sigma_se - sigma_esa,
         geometry=geometry,
     )

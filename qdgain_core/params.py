@@ -4,9 +4,10 @@ Every field carries its unit in its name (``stokes_mev``, ``fluence_mj_cm2``) or
 dimensionless. ``FIELD_SPECS`` is the single source of truth for ranges, units and
 one-line descriptions; the dashboard builds its controls and its URL parsing from it.
 
-Symbols follow ../shared/MODEL.md: chi = Delta_XX^A / Delta_SS ([000] Eq. 6),
+Symbols follow docs/model.md: chi = Delta_XX^A / Delta_SS ([000] Eq. 6),
 eta = Delta_FS / Delta_ph ([000] Eq. 7), xi = biexciton/exciton lattice displacement
-(MODEL.md section 3), <n_1S(e)> electrochemical doping ([002] eqs. S9-S17).
+(docs/model.md, lineshapes), <n_1S(e)> electrochemical doping ([002] eqs. S9-S17).
+Papers: docs/references.md.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any, Mapping
 LINESHAPE_MODELS = ("cumulant", "gaussian")
 PUMP_MODES = ("one_photon", "two_photon", "resonant")
 THRESHOLD_METHODS = ("window", "band", "total", "peak", "probe")
+COUNTING_SCHEMES = ("transitions", "sites")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,14 @@ FIELD_SPECS: dict[str, FieldSpec] = {
     "xi": _f("", 0.0, 3.0, "biexciton/exciton lattice displacement ratio; ESA reorganization (xi-1)^2 lambda (MODEL.md section 3)"),
     "g_e": FieldSpec("int", "", "1S(e) degeneracy g_e ([002] eq. S1)", 1, 8),
     "g_h": FieldSpec("int", "", "1S(h) degeneracy g_h ([002] eq. S1)", 1, 8),
+    "counting": FieldSpec("choice", "", "counting scheme: transitions ([002] eqs. S1-S6) or sites ([001] section 3.3, Rabi picture)", choices=COUNTING_SCHEMES),
+    "sites": FieldSpec("int", "", "band-edge sites g of the sites scheme ([001]: a doubly degenerate excited state, g = 2)", 1, 8),
+    "xe_strength": _f("", 0.0, 10.0, "r_E: absorption strength of the emitting fine-structure state X_E relative to X_A (Einstein partner)"),
+    "thermalize": FieldSpec("bool", "", "excited dots emit from their thermalized exciton manifold (off: only X_E emits, the idealized 3LS of [001])"),
+    "trion_binding_mev": _f("meV", 0.0, 100.0, "trion binding Delta_T: charged dots absorb at E_A - Delta_T and emit at E_SE - Delta_T"),
+    "high_offset_mev": FieldSpec("optional_float", "meV", "second transition (e.g. [002] 1S(e)-2S3/2(h)) above E_A (empty = off)", 10.0, 600.0),
+    "high_g_h": FieldSpec("int", "", "hole degeneracy of the second transition (its holes fill after the g_h band-edge ones)", 1, 8),
+    "high_strength": _f("", 0.01, 10.0, "oscillator strength of one second-transition pair relative to one band-edge pair"),
     "temperature_k": _f("K", 4.0, 500.0, "lattice temperature T"),
     # lineshapes ([000] Eqs. 3-4; [001] section 3.3)
     "lineshape_model": FieldSpec("choice", "", "cumulant (spin-boson, [000] Eq. 4) or gaussian (Simple Model, [001] section 3.3)", choices=LINESHAPE_MODELS),
@@ -60,7 +70,7 @@ FIELD_SPECS: dict[str, FieldSpec] = {
     "lo_phonon_mev": _f("meV", 1.0, 100.0, "underdamped LO-phonon energy (CdSe: 26 meV)"),
     "huang_rhys": _f("", 0.0, 3.0, "Huang-Rhys factor S of the LO mode"),
     "bath_cutoff_mev": _f("meV", 0.1, 100.0, "Drude-Lorentz bath cutoff gamma (overdamped lattice)", log=True),
-    "homogeneous_fwhm_mev": _f("meV", 1.0, 100.0, "electronic homogeneous (Lorentzian) FWHM Gamma_0"),
+    "homogeneous_fwhm_mev": _f("meV", 1.0, 100.0, "electronic homogeneous (Gaussian) FWHM Gamma_0; its Stokes share sigma^2/kT obeys detailed balance"),
     "inhomogeneous_fwhm_mev": _f("meV", 0.0, 300.0, "Gaussian inhomogeneous (size) FWHM"),
     "plqy": _f("", 0.01, 1.0, "photoluminescence quantum yield; 1-PLQY of excited dots hold a trapped exciton ([000] Fig. 4a,b)"),
     "trap_shift_mev": _f("meV", 0.0, 200.0, "extra red shift Delta_trap of the ESA of trapped excitons"),
@@ -112,6 +122,14 @@ class GainParams:
     xi: float = 1.0
     g_e: int = 2
     g_h: int = 4
+    counting: str = "transitions"
+    sites: int = 2
+    xe_strength: float = 1.0
+    thermalize: bool = True
+    trion_binding_mev: float = 5.0
+    high_offset_mev: float | None = None
+    high_g_h: int = 2
+    high_strength: float = 1.0
     temperature_k: float = 295.0
     lineshape_model: str = "cumulant"
     gaussian_fwhm_mev: float = 40.0
@@ -159,6 +177,11 @@ class GainParams:
         if name not in PRESETS:
             raise ValueError(f"preset: unknown name {name!r}; choose one of {sorted(PRESETS)}")
         return dataclasses.replace(PRESETS[name].params, **overrides)
+
+    @property
+    def pump_sites(self) -> int:
+        """Band-edge sites that resonant (Rabi) pumping saturates: ``sites`` or g_e ([001] section 3.3)."""
+        return self.sites if self.counting == "sites" else self.g_e
 
     def with_updates(self, **changes: Any) -> "GainParams":
         """A validated copy with ``changes`` applied."""

@@ -12,6 +12,28 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+class _ByName:
+    """Read access by field name, ``result["n_th"]`` (the mapping form of v1's dict results)."""
+
+    def __getitem__(self, name: str):
+        return getattr(self, name)
+
+
+@dataclass(frozen=True)
+class StandardModel(_ByName):
+    """Standard-Model <N_th> versus dot diameter ([000] Fig. 4c inset): tau_XX scaled as V.
+
+    ``n_th`` is inf where there is no gain up to the search limit; ``n_th_counting`` is the
+    delay-free two-level (counting) value.
+    """
+
+    diameters_nm: np.ndarray
+    tau_xx_ps: np.ndarray
+    n_th: np.ndarray
+    n_th_counting: float
+    probe_delay_ps: float
+
+
 @dataclass(frozen=True)
 class Threshold:
     """Gain threshold <N_th> (excitons/dot) by one method of MODEL.md section 5.
@@ -34,8 +56,9 @@ class Threshold:
 class Geometry:
     """Resolved level scheme of one parameter set (all meV).
 
-    Peak (first-moment) energies of the lines of MODEL.md section 2 and the solved split of
-    the Stokes shift into fine structure and lattice reorganization.
+    First-moment energies of the lines (docs/model.md, level schemes) and the solved split of
+    the Stokes shift into fine structure and lattice reorganization. ``emission_mev`` is the
+    X_E emission (E_A - Delta_SS), ``fine_structure_absorption_mev`` its Einstein partner.
     """
 
     fine_structure_mev: float
@@ -49,6 +72,10 @@ class Geometry:
     biexciton_emission_mev: float
     trap_esa_mev: float
     note: str = ""
+    fine_structure_absorption_mev: float | None = None
+    trion_absorption_mev: float | None = None
+    trion_emission_mev: float | None = None
+    high_absorption_mev: float | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +124,8 @@ class PhaseMap:
     ``values`` has shape (len(eta_values), len(chi_values)); for ``quantity == "n_th"``
     entries with no gain up to the search limit are ``inf``; rows whose Stokes shift would
     exceed E_A/2 are ``nan`` (outside the model's domain). ``stokes_mev`` is the Stokes
-    shift of each eta row (the lattice coupling varies with eta while ``held_fixed`` stays).
+    shift of each eta row and ``fine_structure_mev`` its fine structure; ``hold`` says which
+    of the two the eta axis holds fixed ("fine_structure" or "stokes").
     """
 
     quantity: str
@@ -107,16 +135,47 @@ class PhaseMap:
     values: np.ndarray
     stokes_mev: np.ndarray
     held_fixed: dict = field(default_factory=dict)
+    hold: str = "fine_structure"
+    fine_structure_mev: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class PhaseCuts(_ByName):
+    """The four 1-D cuts through the operating point ([000] Fig. 5a-d).
+
+    ``n_th_vs_chi`` / ``ratio_vs_chi`` at the operating eta, ``n_th_vs_eta`` / ``ratio_vs_eta``
+    at the operating chi; ``stokes_vs_eta_mev`` is the Stokes shift of each eta point and
+    ``hold`` the quantity held along eta ("fine_structure" or "stokes").
+    """
+
+    chi: np.ndarray
+    eta: np.ndarray
+    n_th_vs_chi: np.ndarray
+    ratio_vs_chi: np.ndarray
+    n_th_vs_eta: np.ndarray
+    ratio_vs_eta: np.ndarray
+    stokes_vs_eta_mev: np.ndarray
+    hold: str
 
 
 @dataclass(frozen=True)
 class ASECurve:
-    """Stripe ASE output versus pump fluence ([001] Fig. 9, MODEL.md section 5).
+    """Stripe ASE output versus pump fluence ([001] Fig. 9; model in ``qdgain_core.ase``).
 
-    ``spectra`` has shape (len(fluence_mj_cm2), len(energy_mev)), arbitrary units shared
-    by all fluences; ``output_integrated`` is its integral over energy. The threshold is
-    the kink (largest d ln I / d ln J); ``threshold_mj_cm2`` is ``None`` when the output
-    never rises superlinearly in the range (``threshold_reason`` says why).
+    ``spectra`` has shape (len(fluence_mj_cm2), len(energy_mev)): photons per pulse per cm^2
+    of film cross-section per meV leaving the stripe end (one scale for all fluences);
+    ``output_integrated`` is its integral over energy (photons/cm^2). ``threshold_mj_cm2``
+    is the ASE onset (``threshold_criterion``), reported only where the peak net modal gain
+    is positive; it is ``None`` otherwise (``threshold_reason`` says why).
+
+    Added in design v2 (all per fluence unless noted): ``spontaneous_output`` and
+    ``spontaneous_slope``, the same stripe with stimulated emission switched off and its
+    d ln I/d ln J; ``net_gain_peak_mev``, the energy of the largest small-signal net modal
+    gain; ``transparency_n_avg`` (scalar, inf if none); the photon budgets per cm^2 of film
+    cross-section: ``excitations_cm2`` (n_QD <N> L), ``extractable_cm2`` (excitations above
+    transparency), ``stimulated_cm2`` (stimulated photons emitted, <= extractable) and
+    ``spontaneous_cm2`` (spontaneous photons put into the mode); ``exit_saturation``, the
+    inversion factor s at the stripe end (1 = unsaturated).
     """
 
     fluence_mj_cm2: np.ndarray
@@ -131,6 +190,16 @@ class ASECurve:
     threshold_mj_cm2: float | None
     threshold_n_avg: float | None
     threshold_reason: str = ""
+    spontaneous_output: np.ndarray | None = None
+    spontaneous_slope: np.ndarray | None = None
+    threshold_criterion: str = ""
+    net_gain_peak_mev: np.ndarray | None = None
+    transparency_n_avg: float | None = None
+    excitations_cm2: np.ndarray | None = None
+    extractable_cm2: np.ndarray | None = None
+    stimulated_cm2: np.ndarray | None = None
+    spontaneous_cm2: np.ndarray | None = None
+    exit_saturation: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ import numpy as np
 from .dynamics import cascade_generator, propagate
 from .ensemble import transition_counts
 from .params import GainParams
+from .results import StandardModel
 from .statistics import poisson_probabilities
-from .thresholds import first_crossing
+from .crossing import first_crossing
 
 DEFAULT_DIAMETERS_NM = np.linspace(2.0, 8.0, 25)
 DEFAULT_PROBE_DELAY_PS = 10.0
@@ -32,12 +33,8 @@ def standard_model(
     params: GainParams,
     diameters_nm: np.ndarray | None = None,
     probe_delay_ps: float = DEFAULT_PROBE_DELAY_PS,
-) -> dict[str, np.ndarray]:
-    """Standard-Model <N_th> versus dot diameter (nm) at ``probe_delay_ps`` after the pump.
-
-    Returns diameters_nm, tau_xx_ps (scaled as V) and n_th (inf where no gain up to the
-    search limit), plus n_th_counting, the delay-free two-level value.
-    """
+) -> StandardModel:
+    """Standard-Model <N_th> versus dot diameter (nm) at ``probe_delay_ps`` after the pump."""
     diameters = DEFAULT_DIAMETERS_NM if diameters_nm is None else np.asarray(diameters_nm, dtype=float).ravel()
     if diameters.size == 0 or diameters.size > 200 or np.any(~np.isfinite(diameters)) or np.any(diameters <= 0):
         raise ValueError("diameters_nm: need 1 to 200 positive diameters")
@@ -57,9 +54,4 @@ def standard_model(
 
     n_th = first_crossing(criterion, (diameters.size,), params.n_search_max)
     counting = first_crossing(lambda x: poisson_probabilities(x, SM_N_MAX) @ sector, (), params.n_search_max)
-    return {
-        "diameters_nm": diameters,
-        "tau_xx_ps": tau,
-        "n_th": n_th,
-        "n_th_counting": np.asarray(counting),
-    }
+    return StandardModel(diameters, tau, n_th, float(counting), float(probe_delay_ps))

@@ -1,6 +1,6 @@
 """Occupation statistics: excitons per dot from the pump, 1S(e) electrons from doping.
 
-* One-photon pumping: Poisson, <N> = sigma_pump J / E_pump (MODEL.md section 4; [002] eq. S5).
+* One-photon pumping: Poisson, <N> = sigma_pump J / E_pump (docs/model.md; [002] eq. S5).
 * Two-photon pumping: Poisson, <N> = sigma2 F^2 / (sqrt(2 pi) tau_0), F = J / E_pump,
   tau_0 = tau_FWHM / (2 sqrt(ln 2)), 1 GM = 1e-50 cm^4 s ([004]).
 * Resonant band-edge pumping: each of the g_e band-edge sites excited with probability
@@ -17,11 +17,7 @@ import functools
 import numpy as np
 from scipy.special import gammaln
 
-from .lineshapes import K_B_MEV_PER_K
-
-PLANCK_EV_NM = 1239.841984
-EV_TO_J = 1.602176634e-19
-GM_CM4_S = 1e-50
+from .constants import EV_TO_J, GM_CM4_S, K_B_MEV_PER_K, PLANCK_EV_NM
 N_DOPING_QUADRATURE = 41
 
 
@@ -42,7 +38,7 @@ def gaussian_tau0_s(pulse_fwhm_fs: float) -> float:
 
 
 def n_avg_two_photon(fluence_mj_cm2: np.ndarray, wavelength_nm: float, sigma2_gm: float, pulse_fwhm_fs: float) -> np.ndarray:
-    """<N> = sigma2 F^2 / (sqrt(2 pi) tau_0) for a Gaussian pulse (MODEL.md section 4)."""
+    """<N> = sigma2 F^2 / (sqrt(2 pi) tau_0) for a Gaussian pulse (docs/model.md)."""
     tau0_s = gaussian_tau0_s(pulse_fwhm_fs)
     photons = photon_fluence_cm2(fluence_mj_cm2, wavelength_nm)
     return sigma2_gm * GM_CM4_S * photons**2 / (np.sqrt(2.0 * np.pi) * tau0_s)

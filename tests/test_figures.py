@@ -77,6 +77,17 @@ def test_spectra_show_parts_net_and_linear_absorption(drawn):
         assert any(part in name for name in names), part
 
 
+def test_gain_lifetime_panel_draws_the_measured_points_of_002(drawn):
+    """[002] Fig. 5c: the measured gain lifetimes are drawn over the model curves, with their sources."""
+    traces = [trace for trace in drawn["dynamics_lifetime"].data if trace.name.startswith("measured")]
+    assert len(traces) == 1
+    measured = traces[0]
+    assert measured.mode == "markers" and len(measured.x) == 2
+    points = sorted((round(float(x), 3), round(float(y), 3)) for x, y in zip(measured.x, measured.y))
+    assert points == [(6.6, 500.0), (6.6, 1000.0)]
+    assert all("002_" in source and "Fig. 5c" in source for _, source in measured.customdata)
+
+
 def test_no_gain_is_text_never_a_number():
     missing = Threshold("window", float("inf"), False, "no net gain up to the search limit <N> = 1")
     label = threshold_label(missing)

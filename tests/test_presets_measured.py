@@ -53,7 +53,7 @@ def test_preset_builds_valid_params_with_a_source_for_every_field(preset_id):
     for name, source in preset.param_sources:
         assert name in FIELD_SPECS
         assert source.strip(), f"{preset_id}.{name}: empty source"
-        assert source.startswith(("[00", "assumed:", "MODEL.md")), f"{preset_id}.{name}: source {source!r}"
+        assert source.startswith(("[00", "assumed:", "calibrated:")), f"{preset_id}.{name}: source {source!r}"
         assert getattr(preset.params, name) == raw["params"][name]
     for ref in preset.reference:
         assert ref.name not in FIELD_SPECS and ref.source.startswith("[00")
@@ -106,8 +106,10 @@ def test_material_presets():
     assert cdse.pump_mode == alloy.pump_mode == pero.pump_mode == "resonant"
     assert cdse.eta == 10.0 and cdse.huang_rhys == 0.1 and cdse.lo_phonon_mev == 26.0
     assert pero.eta < 1.0 and (pero.g_e, pero.g_h) == (2, 2)
-    for preset_id in ("cdse_core", "cdse_graded_alloy", "cspbbr3"):
-        assert PRESETS[preset_id].is_assumed("chi")
+    assert PRESETS["cspbbr3"].is_assumed("chi")
+    for preset_id in ("cdse_core", "cdse_graded_alloy"):
+        assert PRESETS[preset_id].source_of("chi").startswith("calibrated:")
+        assert PRESETS[preset_id].params.counting == "sites" and not PRESETS[preset_id].params.thermalize
 
 
 def test_unknown_field_is_rejected_with_a_clear_error():
@@ -168,11 +170,26 @@ def test_002_threshold_vs_doping_round_trips():
 
 def test_002_other_anchors():
     assert _point("tau_xx_ps", "main batch", "002_dynamics").y_value == 310.0
-    lifetimes = {p.x_value: p.y_value for p in measured_points("gain_lifetime_ps", "002_dynamics")}
+    lifetimes = {p.x_value: p.y_value for p in measured_points("gain_lifetime_ps", "002_dynamics") if p.x_name == "n_doped"}
     assert lifetimes == {0.0: 500.0, 2.0: 1000.0}
     assert _point("gain_coefficient_cm", "main batch", "002_gain_coefficient").y_value == 800.0
     model = {p.y_value for p in measured_points("n_th", "002_counting_model")}
     assert 1.54 in model
+
+
+def test_002_gain_lifetimes_vs_excitation_for_fig_5c():
+    """[002] Fig. 5c gives numbers only for the highest lifetimes (~0.5 ns undoped, ~1 ns doped).
+
+    They are drawn against <N_X> (x_name n_avg, the GainParams field of <N>) at the highest
+    film fluence, 6.6, marked approximate and with their source.
+    """
+    points = [p for p in measured_points("gain_lifetime_ps", "002_dynamics") if p.x_name == "n_avg"]
+    assert sorted((p.x_value, p.y_value) for p in points) == [(6.6, 500.0), (6.6, 1000.0)]
+    for point in points:
+        assert point.kind == "measured" and point.x_unit == "excitons/dot" and point.y_unit == "ps"
+        assert point.source_file == SEED_FILES["002"] and "Fig. 5c" in point.source_location
+        assert point.note.startswith("approximate")
+        assert "<" not in point.sample  # the sample is the hover label of the marker
 
 
 def test_001_anchors():

@@ -1,0 +1,23 @@
+"""Physical constants and unit conversions used by the core, in one place (CODATA 2018 exact values)."""
+
+from __future__ import annotations
+
+import math
+
+K_B_MEV_PER_K = 0.08617333262
+"""Boltzmann constant k_B in meV/K."""
+
+PLANCK_EV_NM = 1239.841984
+"""h c in eV nm: photon energy (eV) = PLANCK_EV_NM / wavelength (nm)."""
+
+EV_TO_J = 1.602176634e-19
+"""Elementary charge: joules per eV."""
+
+GM_CM4_S = 1e-50
+"""One Goeppert-Mayer unit of two-photon cross section in cm^4 s ([004] Table 1)."""
+
+FWHM_PER_SIGMA = 2.0 * math.sqrt(2.0 * math.log(2.0))
+"""FWHM of a Gaussian in units of its standard deviation."""
+
+NM3_TO_CM3 = 1e-21
+"""cm^3 per nm^3."""

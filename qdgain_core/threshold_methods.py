@@ -1,0 +1,108 @@
+"""The table of threshold methods: one entry per method, used by the point threshold, the doping
+curve and the maps alike (docs/model.md, thresholds).
+
+Each method is a criterion W(<N>) that is positive without gain:
+
+* ``window`` ([000] Eq. 8): integral of OD_NL over the FWHM band of the single-exciton SE;
+* ``band`` ([002] <N_gain,1S>): the same over the FWHM band of the linear absorption;
+* ``total``: over all energies; equals counting whatever the spectra (lines are area-normalised);
+* ``peak``: max_E(-OD_NL) >= g_min max OD_0 ([002] Fig. 5e: a single-wavelength criterion is
+  otherwise arbitrarily small in the red tail); not linear in OD_NL;
+* ``probe``: OD_NL(E_probe) <= 0 at one energy, by default the SE peak ([001] reads its
+  thresholds there; [002] Fig. 5d).
+
+A method missing from ``METHODS`` fails at import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+import numpy as np
+
+from .params import THRESHOLD_METHODS
+
+
+@dataclass(frozen=True)
+class ThresholdMethod:
+    """How one method turns a spectrum into its criterion.
+
+    ``reference`` names the line whose FWHM band is integrated ("emission": the bare
+    single-exciton SE; "absorption": OD_0; None: no band); ``probe`` marks a one-energy
+    criterion; ``linear`` is False for criteria that are not linear in OD_NL (whole spectra
+    are needed).
+    """
+
+    name: str
+    linear: bool
+    reference: str | None
+    probe: bool
+    source: str
+
+
+METHODS: Mapping[str, ThresholdMethod] = MappingProxyType(
+    {
+        "window": ThresholdMethod("window", True, "emission", False, "[000] Eq. 8 over the SE FWHM band"),
+        "band": ThresholdMethod("band", True, "absorption", False, "[002] <N_gain,1S> over the absorption FWHM band"),
+        "total": ThresholdMethod("total", True, None, False, "all energies; equals transition counting"),
+        "peak": ThresholdMethod("peak", False, None, False, "[002] Fig. 5e: a minimum net gain g_min max OD_0"),
+        "probe": ThresholdMethod("probe", True, None, True, "[001] Fig. 8 at the SE peak; [002] Fig. 5d at one wavelength"),
+    }
+)
+assert tuple(METHODS) == THRESHOLD_METHODS, "every threshold method needs exactly one entry in METHODS"
+
+
+def method_for(name: str) -> ThresholdMethod:
+    """The table entry of ``name``; ValueError naming the choices otherwise."""
+    if name not in METHODS:
+        raise ValueError(f"method: {name!r} is not one of {list(METHODS)}")
+    return METHODS[name]
+
+
+def half_maximum_mask(line: np.ndarray) -> np.ndarray:
+    """Mask of the FWHM band of ``line`` (…, nE): the connected run at >= half maximum around the peak.
+
+    Separate LO sidebands above half maximum (large Huang-Rhys factors) are left out.
+    """
+    above = line >= 0.5 * line.max(axis=-1, keepdims=True)
+    runs = np.cumsum(~above, axis=-1)
+    peak_run = np.take_along_axis(runs, np.argmax(line, axis=-1)[..., None], axis=-1)
+    return above & (runs == peak_run)
+
+
+def line_functionals(
+    method: str,
+    energy_mev: np.ndarray,
+    de_mev: np.ndarray,
+    lines: np.ndarray,
+    probe_mev: np.ndarray | None = None,
+    reference: np.ndarray | None = None,
+) -> np.ndarray:
+    """The linear functional of ``method`` applied to each line: (…, L, nE) -> (…, L).
+
+    ``energy_mev`` (…, nE) and ``de_mev`` (…) broadcast against ``lines`` without the line
+    axis; ``probe_mev`` (…) is needed for a probe method, ``reference`` (…, nE) for a band
+    method (the line whose FWHM band is integrated).
+    """
+    spec = method_for(method)
+    if not spec.linear:
+        raise ValueError(f"method: {method!r} is not linear in OD_NL; it needs whole spectra")
+    de = np.asarray(de_mev)[..., None]
+    if spec.probe:
+        e0 = energy_mev[..., 0]
+        position = (np.asarray(probe_mev) - e0) / np.asarray(de_mev)
+        n_e = energy_mev.shape[-1]
+        j = np.clip(np.floor(position), 0, n_e - 2).astype(np.int64)
+        frac = np.clip(position - j, 0.0, 1.0)
+        index = j[..., None, None].repeat(lines.shape[-2], -2)
+        left = np.take_along_axis(lines, index, axis=-1)[..., 0]
+        right = np.take_along_axis(lines, index + 1, axis=-1)[..., 0]
+        return (1.0 - frac)[..., None] * left + frac[..., None] * right
+    if spec.reference is None:
+        return lines.sum(axis=-1) * de
+    if reference is None:
+        raise ValueError(f"method: {method!r} needs the {spec.reference} reference line")
+    mask = half_maximum_mask(reference)[..., None, :]
+    return np.where(mask, lines, 0.0).sum(axis=-1) * de
