@@ -102,9 +102,9 @@ def _map(params: GainParams, args: argparse.Namespace) -> tuple[dict, list[str],
         raise UsageError("need 0 < --eta-min < --eta-max and --chi-min < --chi-max")
     chi = np.linspace(args.chi_min, args.chi_max, args.n_chi)
     eta = np.geomspace(args.eta_min, args.eta_max, args.n_eta)
-    maps = phase_maps(params, chi, eta)
+    maps = phase_maps(params, chi, eta, hold=args.hold)
     payload = {"chi": chi, "eta": eta, "stokes_mev": maps["n_th"].stokes_mev, "method": maps["n_th"].method,
-               "n_th": maps["n_th"].values, "sigma_ratio": maps["sigma_ratio"].values, "held_fixed": maps["n_th"].held_fixed}
+               "n_th": maps["n_th"].values, "sigma_ratio": maps["sigma_ratio"].values, "held_fixed": maps["n_th"].held_fixed, "hold": maps["n_th"].hold}
     rows = [[e, c, maps["n_th"].values[i, j], maps["sigma_ratio"].values[i, j]]
             for i, e in enumerate(eta) for j, c in enumerate(chi)]
     return payload, ["eta", "chi", "n_th_excitons_per_dot", "sigma_eff_over_sigma_se"], rows
@@ -161,13 +161,42 @@ def make_parser() -> argparse.ArgumentParser:
             p.add_argument("--eta-min", type=float, default=0.1)
             p.add_argument("--eta-max", type=float, default=10.0)
             p.add_argument("--n-eta", type=int, default=41)
+            p.add_argument("--hold", choices=("fine_structure", "stokes"), default=None,
+                           help="what the eta axis holds fixed (default: fine_structure, stokes for the Gaussian model)")
         if name == "ase":
             p.add_argument("--n-fluences", type=int, default=60)
     return parser
 
 
+def _reproduce(argv: Sequence[str]) -> int:
+    """``reproduce [--write FILE]``: the reproduction table (docs/reproduction.md) as Markdown."""
+    parser = _Parser(prog="python -m qdgain_core reproduce", description="paper claims against the model, as Markdown")
+    parser.add_argument("--write", default=None, metavar="FILE", help="write the table to FILE instead of stdout")
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as error:
+        print(f"qdgain: error: {error}", file=sys.stderr)
+        return 2
+    from .reproduction import render
+
+    text = render()
+    if args.write is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        with open(args.write, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        print(f"qdgain: error: --write {args.write!r}: {error.strerror}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 2 bad arguments)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["reproduce"]:
+        return _reproduce(argv[1:])
     try:
         args = make_parser().parse_args(argv)
         params = build_params(args.preset, args.set)

@@ -383,8 +383,8 @@ def build_lines(bath: BathSpec, positions: LinePositions, lam_dl_mev: np.ndarray
     e_hi = np.maximum(fixed.max(axis=1), chi.max(axis=(1, 2))) + margin
     de = (e_hi - e_lo) / (n_e - 1)
     energy = e_lo[:, None] + de[:, None] * np.arange(n_e)[None, :]
-    k_exc = absorption_kernels(lam, de, 1.0, bath)
-    k_xx = k_exc if rho == 1.0 else absorption_kernels(lam, de, rho, bath)
+    k_exc = absorption_kernels(lam, de, 1.0, bath, 2 * n_e)
+    k_xx = k_exc if rho == 1.0 else absorption_kernels(lam, de, rho, bath, 2 * n_e)
     fixed_lines = np.empty((lam.size, len(FIXED_LINES), n_e))
     for emission in (False, True):
         for kernel, kind in ((k_exc, False), (k_xx, True)):

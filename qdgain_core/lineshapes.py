@@ -162,7 +162,7 @@ def lattice_for_eta(fine_structure_mev: float, eta: np.ndarray, bath: BathSpec) 
     return (fine_structure_mev / eta) ** 2 / bath.bath_variance_per_lambda_mev
 
 
-def absorption_kernels(lam_dl_mev: np.ndarray, de_mev: np.ndarray, scale: float, bath: BathSpec) -> np.ndarray:
+def absorption_kernels(lam_dl_mev: np.ndarray, de_mev: np.ndarray, scale: float, bath: BathSpec, n_time: int = N_TIME_POINTS) -> np.ndarray:
     """Absorption lineshape kernels K(eps) on FFT-ordered grids eps_j = j * de (meV^-1 units).
 
     ``lam_dl_mev`` and ``de_mev`` have shape (B,); ``scale`` multiplies the whole g(t)
@@ -171,7 +171,7 @@ def absorption_kernels(lam_dl_mev: np.ndarray, de_mev: np.ndarray, scale: float,
     """
     lam = np.asarray(lam_dl_mev, dtype=float)[:, None]
     de = np.asarray(de_mev, dtype=float)[:, None]
-    m = N_TIME_POINTS
+    m = n_time
     dt = 2.0 * np.pi / (m * de)
     t = np.arange(m)[None, :] * dt
     inh_sigma = bath.inhomogeneous_fwhm_mev / FWHM_PER_SIGMA

@@ -16,7 +16,8 @@ default) and, for every one of them, where the value comes from:
 A source starting with ``assumed:`` marks a value the papers do not give (chosen as
 physically sensible, with the reason); chi and eta are uncalibrated starting values.
 Numbers a preset quotes that have no ``GainParams`` field (film thickness, tau_XXX, E_PL)
-are kept in ``Preset.reference``. Papers: ../shared/seeds ([000], [001], [002], [004]).
+are kept in ``Preset.reference``; the measured anchors a preset is meant to meet are in
+``data/anchors.csv`` (``Preset.anchors``). Papers: docs/references.md.
 """
 
 from __future__ import annotations
@@ -68,6 +69,23 @@ class Preset:
     def source_of(self, field: str) -> str | None:
         """Where the preset's value of ``field`` comes from (None if it keeps the default)."""
         return dict(self.param_sources).get(field)
+
+    @property
+    def counting(self) -> str:
+        """The preset's counting scheme ("transitions" or "sites")."""
+        return self.params.counting
+
+    @property
+    def statistics(self) -> str:
+        """Occupation statistics of its pumping: Poisson (one- or two-photon) or binomial (resonant)."""
+        return "binomial (Rabi)" if self.params.pump_mode == "resonant" else f"Poisson ({self.params.pump_mode.replace('_', '-')})"
+
+    @property
+    def anchors(self) -> tuple:
+        """The measured anchors this preset is meant to meet (``data/anchors.csv``)."""
+        from .anchors import anchors_of
+
+        return anchors_of(self.id)
 
     def is_assumed(self, field: str) -> bool:
         """True when the value of ``field`` is not taken from a paper (source 'assumed: ...')."""

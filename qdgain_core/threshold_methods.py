@@ -61,15 +61,37 @@ def method_for(name: str) -> ThresholdMethod:
     return METHODS[name]
 
 
-def half_maximum_mask(line: np.ndarray) -> np.ndarray:
-    """Mask of the FWHM band of ``line`` (…, nE): the connected run at >= half maximum around the peak.
+def half_maximum_weights(line: np.ndarray) -> np.ndarray:
+    """Quadrature weights (…, nE) in [0, 1] of the FWHM band of ``line``, with fractional edge cells.
 
-    Separate LO sidebands above half maximum (large Huang-Rhys factors) are left out.
+    The band is the connected run at >= half maximum around the peak (separate LO sidebands
+    above half maximum are left out); its edges are the half-maximum crossings found by linear
+    interpolation, and each grid cell counts with the fraction of its width inside the band,
+    so a band integral varies continuously with the line's position on the grid (a plain mask
+    made thresholds jitter by ~1 % with the grid).
     """
-    above = line >= 0.5 * line.max(axis=-1, keepdims=True)
+    half = 0.5 * line.max(axis=-1, keepdims=True)
+    above = line >= half
     runs = np.cumsum(~above, axis=-1)
-    peak_run = np.take_along_axis(runs, np.argmax(line, axis=-1)[..., None], axis=-1)
-    return above & (runs == peak_run)
+    peak = np.argmax(line, axis=-1)[..., None]
+    in_run = above & (runs == np.take_along_axis(runs, peak, axis=-1))
+    n_e = line.shape[-1]
+    index = np.arange(n_e)
+    start = np.argmax(in_run, axis=-1)[..., None]
+    stop = (n_e - 1 - np.argmax(in_run[..., ::-1], axis=-1))[..., None]
+    before = np.maximum(start - 1, 0)
+    after = np.minimum(stop + 1, n_e - 1)
+
+    def crossing(inner: np.ndarray, outer: np.ndarray) -> np.ndarray:
+        r_in = np.take_along_axis(line, inner, axis=-1)
+        r_out = np.take_along_axis(line, outer, axis=-1)
+        gap = np.where(r_in - r_out > 0, r_in - r_out, 1.0)
+        fraction = np.clip((r_in - half) / gap, 0.0, 1.0)
+        return inner + (outer - inner) * np.where(outer == inner, 0.0, fraction)
+
+    low = np.where(start > 0, crossing(start, before), -0.5)
+    high = np.where(stop < n_e - 1, crossing(stop, after), n_e - 0.5)
+    return np.clip(np.minimum(index + 0.5, high) - np.maximum(index - 0.5, low), 0.0, 1.0)
 
 
 def line_functionals(
@@ -104,5 +126,5 @@ def line_functionals(
         return lines.sum(axis=-1) * de
     if reference is None:
         raise ValueError(f"method: {method!r} needs the {spec.reference} reference line")
-    mask = half_maximum_mask(reference)[..., None, :]
-    return np.where(mask, lines, 0.0).sum(axis=-1) * de
+    weights = half_maximum_weights(reference)[..., None, :]
+    return (weights * lines).sum(axis=-1) * de
