@@ -16,6 +16,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Callable, Mapping
 
+from .ase import ase_curve
 from .measured import MeasuredPoint, measured_points
 from .observables import gain_threshold, sigma_eff_ratio
 from .params import GainParams, coerce_params
@@ -27,6 +28,7 @@ QUANTITIES: Mapping[str, Callable[[GainParams], float]] = MappingProxyType(
     {
         "n_th": lambda params: gain_threshold(params).n_th,
         "sigma_ratio": sigma_eff_ratio,
+        "ase_threshold_mj_cm2": lambda params: float("nan") if (t := ase_curve(params).threshold_mj_cm2) is None else t,
     }
 )
 

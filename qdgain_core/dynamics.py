@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import block_diag, expm
 
-from .ensemble import DOPING_LEVELS, coefficient_table, counting_spec, fractions_for, ground_coefficients, lines_for
+from .ensemble import DOPING_LEVELS, coefficients_for, fractions_for, ground_coefficients, lines_for
 from .observables import method_functionals
 from .params import GainParams
 from .results import GainDynamics
@@ -120,9 +120,8 @@ def gain_dynamics(
     band = method_functionals(params, "band", energy, lines, geometry.emission_mev)
     reference = float(ground_coefficients(params) @ band)
     initial = occupation_probabilities(x_all, params.pump_mode, params.pump_sites, n_max).T
-    spec = counting_spec(params)
     sectors = [
-        coefficient_table(spec, tuple(float(level == o) for o in DOPING_LEVELS), n_max=n_max) @ band / reference
+        coefficients_for(params, tuple(float(level == o) for o in DOPING_LEVELS), n_max=n_max) @ band / reference
         for level in DOPING_LEVELS
     ]
     generator = block_diag(*(cascade_generator(level, n_max, params.tau_xx_ps) for level in DOPING_LEVELS))

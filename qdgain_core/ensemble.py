@@ -16,7 +16,12 @@ Which line a transition uses follows the Einstein partners (docs/model.md):
   times strengths, so the manifold obeys Kennard-Stepanov) or, with ``thermalize=False``,
   only from X_E with the strength of its own absorption partner (the idealized 3LS of [001]);
 * with ESA ([000] Eq. 5) a dot holding excitons absorbs into the biexciton (ESA at
-  E_A - chi Delta_SS) and, holding two or more, emits on the biexciton line XX; charged dots
+  E_A - chi Delta_SS) and, holding two or more, emits on the biexciton line XX at
+  E_A - Delta_SS - Delta_XX; chi and Delta_XX are independent inputs as in [000] and [001].
+  The Einstein partner of XX emission, the absorption of a singly excited dot into the
+  emitting biexciton state (ESA_E, 2 lambda_XX above XX), takes the share
+  r_XX / (1 + r_XX) of that dot's excited-state absorption (``xx_strength``; 0 = the
+  papers' phenomenology, no partner); charged dots
   absorb on the trion line (E_A - Delta_T) when empty and emit on the trion line
   (E_SE - Delta_T) when excited; without ESA ([001] Fig. 8c-d) there are no correlation
   shifts: every dot uses the ground-state and single-exciton lines;
@@ -44,15 +49,16 @@ from .params import COUNTING_SCHEMES, FIELD_SPECS, GainParams
 from .results import Geometry, Spectra
 from .statistics import doping_fractions, occupation_probabilities
 
-LINE_NAMES = ("A", "A_E", "SE_A", "SE_E", "XX", "TRION_A", "TRION_SE", "HIGH_A", "HIGH_SE", "ESA", "TRAP")
-(LINE_A, LINE_A_E, LINE_SE_A, LINE_SE_E, LINE_XX, LINE_TRION_A, LINE_TRION_SE, LINE_HIGH_A, LINE_HIGH_SE,
+LINE_NAMES = ("A", "A_E", "SE_A", "SE_E", "XX", "ESA_E", "TRION_A", "TRION_SE", "HIGH_A", "HIGH_SE", "ESA", "TRAP")
+(LINE_A, LINE_A_E, LINE_SE_A, LINE_SE_E, LINE_XX, LINE_ESA_E, LINE_TRION_A, LINE_TRION_SE, LINE_HIGH_A, LINE_HIGH_SE,
  LINE_ESA, LINE_TRAP) = range(len(LINE_NAMES))
 N_LINES = len(LINE_NAMES)
 CHI_LINES = (LINE_ESA, LINE_TRAP)
 FIXED_LINES = tuple(i for i in range(N_LINES) if i not in CHI_LINES)
 assert FIXED_LINES == tuple(range(len(FIXED_LINES))), "chi-dependent lines must come last"
 EMISSION_LINES = (LINE_SE_A, LINE_SE_E, LINE_XX, LINE_TRION_SE, LINE_HIGH_SE)
-BIEXCITON_LINES = (LINE_XX, LINE_ESA, LINE_TRAP)
+BIEXCITON_LINES = (LINE_XX, LINE_ESA_E, LINE_ESA, LINE_TRAP)
+EXCITED_ABSORPTION = (LINE_ESA, LINE_ESA_E, LINE_TRAP)
 GROUND_LINES = (LINE_A, LINE_A_E)
 EXCITON_EMISSION = (LINE_SE_A, LINE_SE_E)
 DOPING_LEVELS = (0, 1, 2)
@@ -115,7 +121,8 @@ class CountingSpec:
 
     ``ground_split`` are the strengths of one absorbing transition on (A, A_E);
     ``emission_split`` those of one emitting transition on (SE_A, SE_E); ``excited_strength``
-    that of one ESA, XX, trap or trion transition.
+    that of one ESA, XX, trap or trion transition; an excited dot's absorbing transition is
+    split ``biexciton_split`` (shares summing to 1) on (ESA, ESA_E).
     """
 
     scheme: str
@@ -127,6 +134,7 @@ class CountingSpec:
     ground_split: tuple[float, float]
     emission_split: tuple[float, float]
     excited_strength: float
+    biexciton_split: tuple[float, float]
     high_g_h: int
     high_strength: float
     high_on: bool
@@ -150,9 +158,10 @@ def fine_structure_strengths(xe_strength: float, fine_structure_mev: float, temp
     Thermalized: a transition's absorption is split 1/(1+r_E) on X_A and r_E/(1+r_E) on X_E,
     and an emitting transition emits with unit strength over the manifold with Boltzmann
     weights w_i ~ a_i exp(-E_i/kT), so the manifold obeys Kennard-Stepanov and `total` is
-    counting. Not thermalized (the idealized 3LS of [001]): strengths in units of the X_E
-    transition, A 1/r_E... written as A 1, A_E r_E, SE_E r_E, ESA and XX r_E, so that the
-    lasing transition X_E <-> G has B12 = B21 with the populated ground state below it.
+    counting. Not thermalized (the idealized 3LS of [001]): the strengths of the states
+    themselves, X_A 1 and X_E r_E, with all emission from X_E at its own strength r_E (and the
+    excited-dot lines at r_E), so that the lasing transition X_E <-> G has B12 = B21 with the
+    populated ground state below it.
     """
     r = float(xe_strength)
     if not thermalize:
@@ -167,6 +176,7 @@ def counting_spec(params: GainParams, fine_structure_mev: float | None = None) -
     """The counting and strength settings of ``params`` (fine structure from the geometry unless given)."""
     fine = geometry_for(params).fine_structure_mev if fine_structure_mev is None else fine_structure_mev
     ground, emission, excited = fine_structure_strengths(params.xe_strength, fine, params.temperature_k, params.thermalize)
+    partner = params.xx_strength / (1.0 + params.xx_strength)
     return CountingSpec(
         scheme=params.counting,
         g_e=params.g_e,
@@ -177,6 +187,7 @@ def counting_spec(params: GainParams, fine_structure_mev: float | None = None) -
         ground_split=ground,
         emission_split=emission,
         excited_strength=excited,
+        biexciton_split=(1.0 - partner, partner),
         high_g_h=params.high_g_h,
         high_strength=params.high_strength,
         high_on=params.high_offset_mev is not None and params.counting == "transitions",
@@ -201,6 +212,8 @@ def _coefficients(spec: CountingSpec, fractions: tuple[float, float, float], n_m
     exciton_emission[list(EXCITON_EMISSION)] = spec.emission_split
     ground_total = sum(spec.ground_split)
     s_x = spec.excited_strength
+    excited_absorption = np.zeros(N_LINES)
+    excited_absorption[[LINE_ESA, LINE_ESA_E]] = s_x * np.asarray(spec.biexciton_split)
 
     def unit(line: int, strength: float) -> np.ndarray:
         row = np.zeros(N_LINES)
@@ -214,7 +227,7 @@ def _coefficients(spec: CountingSpec, fractions: tuple[float, float, float], n_m
         up, down = f_n * up / norm, f_n * down / norm
         if spec.include_esa:
             empty_line = ground if n_doped == 0 else unit(LINE_TRION_A, ground_total)
-            up_lines = np.where(excited[:, None], unit(LINE_ESA, s_x)[None, :], empty_line[None, :])
+            up_lines = np.where(excited[:, None], excited_absorption[None, :], empty_line[None, :])
             if n_doped == 0:
                 single = (n_exc == 1)[:, None]
                 down_lines = np.where(single, exciton_emission[None, :], unit(LINE_XX, s_x)[None, :])
@@ -251,10 +264,10 @@ def fractions_for(params: GainParams) -> tuple[float, float, float]:
     return doping_fractions(params.n_doped, params.charging_energy_mev, params.doping_temperature_k, params.sigma_1s_mv)
 
 
-def coefficients_for(params: GainParams, fractions: tuple[float, float, float] | None = None) -> np.ndarray:
+def coefficients_for(params: GainParams, fractions: tuple[float, float, float] | None = None, n_max: int | None = None) -> np.ndarray:
     """``coefficient_table`` of the parameter set (doping from ``params.n_doped`` unless given)."""
     fractions = fractions_for(params) if fractions is None else fractions
-    return coefficient_table(counting_spec(params), fractions)
+    return coefficient_table(counting_spec(params), fractions, n_max)
 
 
 UNDOPED = (1.0, 0.0, 0.0)
@@ -265,7 +278,7 @@ def single_exciton_coefficients(params: GainParams) -> np.ndarray:
     return coefficient_table(counting_spec(params), UNDOPED)[1]
 
 
-SIGMA_EFF_MASK = np.isin(np.arange(N_LINES), EMISSION_LINES + CHI_LINES)
+SIGMA_EFF_MASK = np.isin(np.arange(N_LINES), EMISSION_LINES + EXCITED_ABSORPTION)
 
 
 def sigma_eff_weights_of(spec: CountingSpec) -> np.ndarray:
@@ -342,6 +355,7 @@ def line_positions(
     e_a_mev: float,
     fine_structure_mev: np.ndarray,
     reorganization_mev: np.ndarray,
+    biexciton_reorganization_mev: np.ndarray,
     chi: np.ndarray,
     xx_binding_mev: float,
     trap_shift_mev: float,
@@ -353,16 +367,18 @@ def line_positions(
     A at E_A, A_E at E_A - Delta_FS, their emission 2 lambda lower (SE_E at E_A - Delta_SS),
     XX at E_A - Delta_SS - Delta_XX, trion absorption at E_A - Delta_T and emission at
     E_SE - Delta_T, the second transition at E_A + offset, ESA at E_A - chi Delta_SS and the
-    trap ESA Delta_trap below it.
+    trap ESA Delta_trap below it; the partner of XX emission (ESA_E) 2 lambda_XX above XX.
     """
     fine = np.atleast_1d(np.asarray(fine_structure_mev, dtype=float))
     lam = np.atleast_1d(np.asarray(reorganization_mev, dtype=float))
+    lam_xx = np.broadcast_to(np.asarray(biexciton_reorganization_mev, dtype=float), lam.shape)
     stokes = fine + 2.0 * lam
     e_a = np.full_like(fine, e_a_mev)
     se_e = e_a - stokes
     high = e_a + (0.0 if high_offset_mev is None else high_offset_mev)
+    xx = se_e - xx_binding_mev
     fixed = np.stack(
-        [e_a, e_a - fine, e_a - 2.0 * lam, se_e, se_e - xx_binding_mev, e_a - trion_binding_mev, se_e - trion_binding_mev, high, high - 2.0 * lam],
+        [e_a, e_a - fine, e_a - 2.0 * lam, se_e, xx, xx + 2.0 * lam_xx, e_a - trion_binding_mev, se_e - trion_binding_mev, high, high - 2.0 * lam],
         axis=1,
     )
     esa = e_a_mev - np.asarray(chi, dtype=float)[None, :] * stokes[:, None]
@@ -392,8 +408,12 @@ def build_lines(bath: BathSpec, positions: LinePositions, lam_dl_mev: np.ndarray
             if chosen:
                 fixed_lines[:, chosen] = place_lines(kernel, fixed[:, chosen], e_lo, de, emission=emission, n_e=n_e)
     b, k = chi.shape[:2]
-    chi_lines = place_lines(k_xx, chi.reshape(b, k * len(CHI_LINES)), e_lo, de, emission=False, n_e=n_e)
-    return LineSet(energy, de, fixed_lines, chi_lines.reshape(b, k, len(CHI_LINES), n_e))
+    chi_lines = np.empty((b, k, len(CHI_LINES), n_e))
+    for emission in (False, True):
+        chosen = [j for j, i in enumerate(CHI_LINES) if (i in EMISSION_LINES) == emission]
+        placed = place_lines(k_xx, chi[:, :, chosen].reshape(b, k * len(chosen)), e_lo, de, emission=emission, n_e=n_e)
+        chi_lines[:, :, chosen] = placed.reshape(b, k, len(chosen), n_e)
+    return LineSet(energy, de, fixed_lines, chi_lines)
 
 
 @functools.lru_cache(maxsize=256)
@@ -406,6 +426,7 @@ def geometry_for(params: GainParams) -> Geometry:
     stokes = float(fine + 2.0 * reorg)
     phonon = bath.gaussian_sigma_mev if gaussian else float(np.sqrt(bath.bath_variance_per_lambda_mev * lam_solved))
     esa = params.e_a_mev - params.chi * stokes
+    lam_xx = biexciton_reorganization_mev(params, reorg)
     return Geometry(
         fine_structure_mev=float(fine),
         reorganization_mev=float(reorg),
@@ -422,7 +443,21 @@ def geometry_for(params: GainParams) -> Geometry:
         trion_absorption_mev=params.e_a_mev - params.trion_binding_mev,
         trion_emission_mev=params.e_a_mev - stokes - params.trion_binding_mev,
         high_absorption_mev=None if params.high_offset_mev is None else params.e_a_mev + params.high_offset_mev,
+        biexciton_partner_mev=params.e_a_mev - stokes - params.xx_binding_mev + 2.0 * lam_xx,
+        biexciton_reorganization_mev=lam_xx,
     )
+
+
+def biexciton_reorganization_mev(params: GainParams, reorganization_mev):
+    """lambda_XX of the biexciton lines (meV): rho (lambda_LO + lambda_DL) + lambda_h, rho = (xi - 1)^2.
+
+    The Simple Model has one displacement for every line pair (lambda itself).
+    """
+    if params.lineshape_model == "gaussian":
+        return reorganization_mev
+    bath = bath_for(params)
+    rho = (params.xi - 1.0) ** 2
+    return rho * (np.asarray(reorganization_mev) - bath.homogeneous_reorganization_mev) + bath.homogeneous_reorganization_mev
 
 
 def lattice_width_mev(params: GainParams, geometry: Geometry) -> float:
@@ -438,6 +473,7 @@ def positions_for(params: GainParams, geometry: Geometry) -> LinePositions:
         params.e_a_mev,
         geometry.fine_structure_mev,
         geometry.reorganization_mev,
+        geometry.biexciton_reorganization_mev,
         np.array([params.chi]),
         params.xx_binding_mev,
         params.trap_shift_mev,
@@ -458,6 +494,13 @@ def lines_for(params: GainParams) -> tuple[np.ndarray, np.ndarray, Geometry]:
     energy.flags.writeable = False
     full.flags.writeable = False
     return energy, full, geometry
+
+
+def clear_caches() -> None:
+    """Empty the per-process caches of lines, geometries and coefficient tables (benchmarks: cold runs)."""
+    lines_for.cache_clear()
+    geometry_for.cache_clear()
+    _coefficients.cache_clear()
 
 
 def od0_peak(params: GainParams) -> float:
@@ -501,7 +544,7 @@ def nonlinear_absorption(params: GainParams, n_avg: float | None = None) -> Spec
         n_doped=params.n_doped,
         linear_absorption=ground_coefficients(params) @ lines * scale,
         ground_state_absorption=parts[ground_parts].sum(axis=0),
-        excited_state_absorption=parts[list(CHI_LINES)].sum(axis=0),
+        excited_state_absorption=parts[list(EXCITED_ABSORPTION)].sum(axis=0),
         stimulated_emission=-parts[list(EXCITON_EMISSION)].sum(axis=0),
         biexciton_emission=-parts[multi].sum(axis=0),
         net=parts.sum(axis=0),

@@ -26,6 +26,7 @@ from .ensemble import (
     LineSet,
     bare_se_weights_of,
     bath_for,
+    biexciton_reorganization_mev,
     build_lines,
     coefficient_table,
     counting_spec,
@@ -101,8 +102,10 @@ def phase_maps(
     outside = stokes > stokes_cap
     scale_down = np.where(outside, np.maximum(stokes_cap - fine, 0.0) / np.maximum(stokes - fine, 1e-12), 1.0)
     reorg_used, lam_used = reorg * scale_down, lam_dl * scale_down
+    lam_xx = biexciton_reorganization_mev(params, reorg_used)
     positions = line_positions(
-        params.e_a_mev, fine, reorg_used, chi, params.xx_binding_mev, params.trap_shift_mev, params.trion_binding_mev, params.high_offset_mev
+        params.e_a_mev, fine, reorg_used, lam_xx, chi, params.xx_binding_mev, params.trap_shift_mev, params.trion_binding_mev,
+        params.high_offset_mev,
     )
     line_set = build_lines(bath_for(params), positions, lam_used, params.xi)
     specs = [counting_spec(params, float(f)) for f in fine]

@@ -113,7 +113,7 @@ def counting_threshold(
             fractions = tuple(float(int(n_doped) == level) for level in (0, 1, 2))
         else:
             fractions = doping_fractions(n_doped)
-    spec = CountingSpec(scheme, g_e, g_h, sites, 1.0, False, (1.0, 0.0), (1.0, 0.0), 1.0, 1, 1.0, False)
+    spec = CountingSpec(scheme, g_e, g_h, sites, 1.0, False, (1.0, 0.0), (1.0, 0.0), 1.0, (1.0, 0.0), 1, 1.0, False)
     n_max = spec.n_max if saturate else UNSATURATED_N_MAX
     n_exc = np.arange(n_max + 1)
     weights = np.zeros(n_max + 1)

@@ -58,6 +58,7 @@ FIELD_SPECS: dict[str, FieldSpec] = {
     "counting": FieldSpec("choice", "", "counting scheme: transitions ([002] eqs. S1-S6) or sites ([001] section 3.3, Rabi picture)", choices=COUNTING_SCHEMES),
     "sites": FieldSpec("int", "", "band-edge sites g of the sites scheme ([001]: a doubly degenerate excited state, g = 2)", 1, 8),
     "xe_strength": _f("", 0.0, 10.0, "r_E: absorption strength of the emitting fine-structure state X_E relative to X_A (Einstein partner)"),
+    "xx_strength": _f("", 0.0, 10.0, "r_XX: share r/(1+r) of a singly excited dot's ESA that goes into the emitting biexciton state (the Einstein partner of XX emission); 0 = none"),
     "thermalize": FieldSpec("bool", "", "excited dots emit from their thermalized exciton manifold (off: only X_E emits, the idealized 3LS of [001])"),
     "trion_binding_mev": _f("meV", 0.0, 100.0, "trion binding Delta_T: charged dots absorb at E_A - Delta_T and emit at E_SE - Delta_T"),
     "high_offset_mev": FieldSpec("optional_float", "meV", "second transition (e.g. [002] 1S(e)-2S3/2(h)) above E_A (empty = off)", 10.0, 600.0),
@@ -125,6 +126,7 @@ class GainParams:
     counting: str = "transitions"
     sites: int = 2
     xe_strength: float = 1.0
+    xx_strength: float = 0.0
     thermalize: bool = True
     trion_binding_mev: float = 5.0
     high_offset_mev: float | None = None

@@ -76,6 +76,8 @@ class Geometry:
     trion_absorption_mev: float | None = None
     trion_emission_mev: float | None = None
     high_absorption_mev: float | None = None
+    biexciton_partner_mev: float | None = None
+    biexciton_reorganization_mev: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -169,13 +171,15 @@ class ASECurve:
     is positive; it is ``None`` otherwise (``threshold_reason`` says why).
 
     Added in design v2 (all per fluence unless noted): ``spontaneous_output`` and
-    ``spontaneous_slope``, the same stripe with stimulated emission switched off and its
-    d ln I/d ln J; ``net_gain_peak_mev``, the energy of the largest small-signal net modal
-    gain; ``transparency_n_avg`` (scalar, inf if none); the photon budgets per cm^2 of film
-    cross-section: ``excitations_cm2`` (n_QD <N> L), ``extractable_cm2`` (excitations above
-    transparency), ``stimulated_cm2`` (stimulated photons emitted, <= extractable) and
-    ``spontaneous_cm2`` (spontaneous photons put into the mode); ``exit_saturation``, the
-    inversion factor s at the stripe end (1 = unsaturated).
+    ``spontaneous_slope``, the spontaneous reference (the stripe with the stimulated
+    processes switched off) and its d ln I/d ln J; ``threshold_criterion``, the onset rule in
+    words; ``net_gain_peak_mev``, the energy of the largest small-signal net modal gain;
+    ``transparency_n_avg`` (scalar), the smallest <N> with material gain anywhere (inf if
+    none in the range); the photon budgets per cm^2 of film cross-section:
+    ``excitations_cm2`` (n_QD <N> L), ``extractable_cm2`` (excitations above transparency less
+    the spontaneous photons), ``stimulated_cm2`` (stimulated photons emitted, <= extractable)
+    and ``spontaneous_cm2`` (spontaneous photons put into the mode); ``exit_n_avg``, the <N>
+    the ASE pulse leaves in the last slab of the stripe (= <N> when nothing is extracted).
     """
 
     fluence_mj_cm2: np.ndarray
@@ -199,7 +203,7 @@ class ASECurve:
     extractable_cm2: np.ndarray | None = None
     stimulated_cm2: np.ndarray | None = None
     spontaneous_cm2: np.ndarray | None = None
-    exit_saturation: np.ndarray | None = None
+    exit_n_avg: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ def test_maps_and_cuts_shapes_and_limits():
     phase = phase_map(GainParams(), chi, eta)
     assert phase.values.shape == (5, 7) and phase.stokes_mev.shape == (5,)
     cuts = phase_cuts(GainParams(), chi, eta)
-    assert cuts["n_th_vs_chi"].shape == (7,) and cuts["ratio_vs_eta"].shape == (5,)
+    assert cuts.n_th_vs_chi.shape == (7,) and cuts.ratio_vs_eta.shape == (5,)
     absurd = phase_map(GainParams(stokes_mev=60.0, eta=5.0), chi, np.array([0.05, 1.0]))
     assert np.isnan(absurd.values[0]).all() and np.isfinite(absurd.values[1]).all()
     assert absurd.stokes_mev[0] > GainParams().e_a_mev / 2
@@ -112,7 +112,7 @@ def test_se_map_and_doping_curve():
 def test_standard_model_size_dependence():
     """[000] Fig. 4c inset: with tau_XX ~ V the Standard Model threshold rises for small dots."""
     result = standard_model(GainParams(), np.array([2.0, 4.0, 8.0]))
-    assert result["n_th"][0] > result["n_th"][1] > result["n_th"][2] >= float(result["n_th_counting"]) - 1e-9
+    assert result.n_th[0] > result.n_th[1] > result.n_th[2] >= float(result.n_th_counting) - 1e-9
 
 
 def test_cli_threshold_json(capsys):

@@ -39,7 +39,7 @@ from qdgain_core.ensemble import (
 )
 from qdgain_core.lineshapes import K_B_MEV_PER_K, BathSpec, absorption_kernels, place_lines
 from qdgain_core.statistics import poisson_probabilities
-from qdgain_core.thresholds import search_limit
+from qdgain_core.crossing import search_limit
 
 
 KS_CASES = [
