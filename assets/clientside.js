@@ -81,8 +81,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         },
         /* Hand the committed control values to the open figure tab only, and only when they differ from
            what it has drawn (its drawn store); hidden tabs draw when they are opened.
-           Arguments: the main number inputs (spec.fields order), revision, map resolution, inner tab,
-           view, then the drawn stores (spec.panels order) and the tab names. */
+           Arguments: the main number inputs (spec.fields order), revision, map resolution, what the
+           maps hold along eta, inner tab, view, then the drawn stores (spec.panels order) and the tab names. */
         gateTabs: function () {
             var noUpdate = window.dash_clientside.no_update;
             var args = Array.prototype.slice.call(arguments);
@@ -95,10 +95,10 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             var numbers = {};
             spec.fields.forEach(function (name, i) { numbers[name] = args[i]; });
             var revision = args[count];
-            var commit = {numbers: numbers, revision: revision, map_points: args[count + 1]};
-            var innerTab = args[count + 2];
-            var view = args[count + 3];
-            var drawn = args.slice(count + 4, count + 4 + spec.panels.length);
+            var commit = {numbers: numbers, revision: revision, map_points: args[count + 1], hold: args[count + 2]};
+            var innerTab = args[count + 3];
+            var view = args[count + 4];
+            var drawn = args.slice(count + 5, count + 5 + spec.panels.length);
             /* key order must not matter: the drawn store comes back through the server */
             var canonical = function (value) {
                 return JSON.stringify(value, function (key, v) {

@@ -114,8 +114,13 @@ $\tau_{XX} = 310$ ps gives $\tau_{XXX} = 68.9$ ps.
 
 * Lines are area-normalised; all transitions of one dot shift together with its size (one inhomogeneous
   convolution).
-* The phase maps hold the operating point's electronic quantities fixed ($\Delta_{FS}$, $\Delta_{XX}$, widths,
-  $T$, degeneracies, doping) and vary the lattice coupling with $\eta$, which also changes $\Delta_{SS}$.
+* The phase maps hold the operating point's electronic quantities fixed ($\Delta_{XX}$, widths, $T$,
+  degeneracies, doping). Along $\eta$ they hold one of two things, chosen above the maps ("η axis holds"):
+  the fine structure $\Delta_{FS}$, so that $\eta$ dresses the lattice and the Stokes shift
+  $\Delta_{SS} = \Delta_{FS} + 2\lambda$ grows as $\eta$ falls (up to hundreds of meV; rows beyond $E_A/2$ are
+  not computed), or the Stokes shift $\Delta_{SS}$ itself, which $\eta$ only splits into $\Delta_{FS}$ and
+  $2\lambda$. Each row's $\Delta_{SS}$ and $\Delta_{FS}$ are in the hover, and the $\eta$ cuts draw $\Delta_{SS}$ on
+  a right-hand axis. The Gaussian Simple Model has no lattice width to dress and always holds $\Delta_{SS}$.
 * The ESA and biexciton emission carry the lattice displacement *difference* $(\xi - 1)^2\lambda$ between
   biexciton and exciton (default $\xi = 1$).
 * Surface trapping: a fraction $1 - \mathrm{PLQY}$ of excited dots cannot emit and absorbs deeper in the

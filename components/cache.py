@@ -230,17 +230,21 @@ def map_axes(points: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 @memoized(ignores=("chi", "n_avg"))
-def phase_maps(params: GainParams, points: int) -> dict[str, core.PhaseMap]:
-    """<N_th>(chi, eta) and sigma_eff/sigma_SE(chi, eta) ([000] Fig. 5); the maps vary chi themselves."""
+def phase_maps(params: GainParams, points: int, hold: str) -> dict[str, core.PhaseMap]:
+    """<N_th>(chi, eta) and sigma_eff/sigma_SE(chi, eta) ([000] Fig. 5); the maps vary chi themselves.
+
+    ``hold`` ("fine_structure" or "stokes", docs/model.md §5.2) is what stays fixed along eta;
+    it is part of the key. The caller passes a hold valid for ``params`` (``AppState.hold``).
+    """
     chi, eta = map_axes(points)
-    return core.phase_maps(params, chi, eta)
+    return core.phase_maps(params, chi, eta, hold=hold)
 
 
 @memoized(ignores=("n_avg",))
-def phase_cuts(params: GainParams, points: int) -> dict[str, np.ndarray]:
-    """The four 1-D cuts through the operating point ([000] Fig. 5a-d), 4x the map resolution."""
+def phase_cuts(params: GainParams, points: int, hold: str) -> core.PhaseCuts:
+    """The four 1-D cuts through the operating point ([000] Fig. 5a-d), 4x the map resolution, holding ``hold``."""
     chi, eta = map_axes(min(4 * points, 201))
-    return core.phase_cuts(params, chi, eta)
+    return core.phase_cuts(params, chi, eta, hold=hold)
 
 
 def doping_axis() -> np.ndarray:

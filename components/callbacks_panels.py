@@ -2,7 +2,7 @@
 
 Only the open tab is drawn. A browser-side gate (``gateTabs`` in ``assets/clientside.js``)
 copies what the controls hold after a commit (number inputs, the revision of advanced
-parameters, map resolution) into the open tab's commit store, and only when it differs
+parameters, map resolution, what the maps hold along eta) into the open tab's commit store, and only when it differs
 from what that tab has drawn (its drawn store, written by the tab's callback with the
 figures). The tab's callback listens to its commit store alone. A commit therefore costs
 the server and the browser one tab instead of six; a tab that is opened later draws then,
@@ -33,21 +33,19 @@ from .figures_common import message_figure
 from .figures_maps import OPERATING_TRACE_INDEX
 from .guard import ERROR_MESSAGE, guarded
 from .ids import ID
-from .panels import PANEL_TABS, TAB_PANELS, operating_eta
+from .panels import PANEL_TABS, PHASE_TAB, TAB_PANELS, operating_eta
 from .rendered import figure_json
 from .security import ComputationTimeout
 from .state import AppState, state_from_view
 
 LOG = logging.getLogger("qdgain.callbacks")
 
-PHASE_TAB = "phase"
 
-
-def committed_state(numbers: Any, revision: Any, map_points: Any) -> AppState:
+def committed_state(numbers: Any, revision: Any, map_points: Any, hold: Any = None) -> AppState:
     """The state the controls show after a commit; no revision yet means nothing to draw."""
     if revision is None:
         raise PreventUpdate
-    return state_from_view(numbers, revision, map_points)
+    return state_from_view(numbers, revision, map_points, hold)
 
 
 def render_panels(state: AppState, panel_ids: Sequence[str]) -> dict[str, list]:
@@ -99,7 +97,7 @@ def update_readouts(numbers: Any, revision: Any, map_points: Any = None, shown_a
 
 def phase_map_key(state: AppState) -> str:
     """Identity of the drawn maps: equal keys mean only the operating point can have moved."""
-    return cache.phase_maps.key(state.params, state.view.map_points)
+    return cache.phase_maps.key(state.params, state.view.map_points, state.hold)
 
 
 def marker_patch(chi: float, eta: float) -> Patch:
@@ -110,8 +108,8 @@ def marker_patch(chi: float, eta: float) -> Patch:
     return patch
 
 
-def _draw_tab(tab: str, numbers: Any, revision: Any, map_points: Any, drawn_key: Any) -> dict[str, Any]:
-    state = committed_state(numbers, revision, map_points)
+def _draw_tab(tab: str, numbers: Any, revision: Any, map_points: Any, drawn_key: Any, hold: Any) -> dict[str, Any]:
+    state = committed_state(numbers, revision, map_points, hold)
     if tab != PHASE_TAB:
         return render_panels(state, TAB_PANELS[tab])
     key = phase_map_key(state)
@@ -122,32 +120,36 @@ def _draw_tab(tab: str, numbers: Any, revision: Any, map_points: Any, drawn_key:
     return {**outputs, "key": key if not any(outputs["notices"]) else None}
 
 
-def draw_tab(tab: str, numbers: Any, revision: Any, map_points: Any = None, drawn_key: Any = None) -> dict[str, Any]:
+def draw_tab(tab: str, numbers: Any, revision: Any, map_points: Any = None, drawn_key: Any = None,
+             hold: Any = None) -> dict[str, Any]:
     """Callback body: every figure of one tab for the committed controls.
 
     The phase tab also returns the key of its maps and, when the maps are the ones drawn
-    (``drawn_key``), only a ``Patch`` moving the operating-point marker.
+    (``drawn_key``), only a ``Patch`` moving the operating-point marker. ``hold`` is what
+    the maps and eta cuts hold along eta (None or unusable: the model's default).
     """
     extra = {"key": None} if tab == PHASE_TAB else {}
-    return guarded(_group_failure(TAB_PANELS[tab], **extra))(_draw_tab)(tab, numbers, revision, map_points, drawn_key)
+    return guarded(_group_failure(TAB_PANELS[tab], **extra))(_draw_tab)(tab, numbers, revision, map_points, drawn_key,
+                                                                         hold)
 
 
-def commit_parts(commit: Any) -> tuple[Any, Any, Any]:
-    """(numbers, revision, map_points) from a commit store; not a mapping: no revision (draws nothing).
+def commit_parts(commit: Any) -> tuple[Any, Any, Any, Any]:
+    """(numbers, revision, map_points, hold) from a commit store; not a mapping: no revision (draws nothing).
 
     The parts are as untrusted as any callback input: ``committed_state`` validates them
     (an unusable value keeps its default).
     """
     if not isinstance(commit, Mapping):
-        return {}, None, None
-    return commit.get("numbers"), commit.get("revision"), commit.get("map_points")
+        return {}, None, None, None
+    return commit.get("numbers"), commit.get("revision"), commit.get("map_points"), commit.get("hold")
 
 
 def tab_callback(tab: str) -> Callable[..., dict[str, Any]]:
     """The registered callback of one tab: its commit store in, its figures out."""
 
     def callback(commit: Any, shown_notices: Any = None, drawn_key: Any = None) -> dict[str, Any]:
-        outputs = draw_tab(tab, *commit_parts(commit), drawn_key)
+        numbers, revision, map_points, hold = commit_parts(commit)
+        outputs = draw_tab(tab, numbers, revision, map_points, drawn_key, hold)
         return {**outputs, "notices": each_if_changed(outputs["notices"], shown_notices), "drawn": commit}
 
     callback.__name__ = f"draw_{tab}_tab"
@@ -165,8 +167,8 @@ def register() -> None:
     dash.clientside_callback(
         ClientsideFunction("qdgain", "gateTabs"),
         [Output(ids.commit_store(tab.value), "data") for tab in PANEL_TABS],
-        numbers + [Input(ID.REVISION_STORE, "data"), Input(ID.MAP_POINTS, "value"), Input(ID.PANEL_TABS, "value"),
-                   Input(ID.VIEW, "value")],
+        numbers + [Input(ID.REVISION_STORE, "data"), Input(ID.MAP_POINTS, "value"), Input(ID.MAP_HOLD, "value"),
+                   Input(ID.PANEL_TABS, "value"), Input(ID.VIEW, "value")],
         [State(ids.drawn_store(tab.value), "data") for tab in PANEL_TABS] + [State(ID.TAB_NAMES, "data")],
     )
     for tab in PANEL_TABS:

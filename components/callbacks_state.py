@@ -8,6 +8,8 @@ Two server callbacks and a browser-side sync:
   ``coerce_params`` (clamps and rejections become visible notices) and writes the store:
   the committed state for the slow panels, the URL and the export. Two outputs, so a
   commit re-renders little.
+* ``update_hold_control`` (lineshape model) disables the hold the model cannot use (the
+  Gaussian Simple Model holds the Stokes shift only) and says why beside the choice.
 * ``update_revision`` (advanced fields only) gives the fast path the non-slider parameters;
   it is not downstream of any slider, so Dash never holds the spectra back for it.
 * slider <-> number input of each main field are kept in step in the browser
@@ -27,12 +29,21 @@ from dash import ClientsideFunction, Input, Output, State, html, no_update
 from qdgain_core import FIELD_SPECS, GainParams, coerce_params
 
 from . import fields, ids
-from .controls import display_value, raw_value
+from .controls import display_value, hold_note, hold_options, raw_value
 from .delta import if_changed
 from .guard import guarded, triggered_ids
 from .ids import ID
 from .presets import PRESET_CHOICES, preset_params, preset_summary
-from .state import AppState, ViewState, canonical, clamp_map_points, state_from_store, state_to_store
+from .state import (
+    AppState,
+    ViewState,
+    canonical,
+    canonical_hold,
+    clamp_map_points,
+    resolve_hold,
+    state_from_store,
+    state_to_store,
+)
 from .url_state import parse_query, to_query
 
 MAX_NOTICES = 12
@@ -60,15 +71,20 @@ def notice_children(notices: tuple[str, ...]) -> Any:
 # --- URL, preset, reset -> controls ---------------------------------------------------------------------------
 
 
-def resolve_applied(trigger: set[str], search: Any, preset: Any, map_points: Any) -> Resolution:
-    """State to load: the URL on page load (empty trigger) or URL change; else the preset (reset too)."""
+def resolve_applied(trigger: set[str], search: Any, preset: Any, map_points: Any, hold: Any = None) -> Resolution:
+    """State to load: the URL on page load (empty trigger) or URL change; else the preset (reset too).
+
+    A preset or reset keeps the view settings (map resolution, hold) where the new model can use them.
+    """
     if not trigger or ID.LOCATION in trigger:
         state, notices = parse_query(search if isinstance(search, str) else "")
         return Resolution(state, tuple(notices))
     name = _valid_preset(preset)
     notices = () if name or preset in (None, "") else (f"preset: {preset!r} is not a known preset",)
     points, _ = clamp_map_points(map_points)
-    return Resolution(AppState(canonical(preset_params(name)), ViewState(points, name)), notices)
+    params = canonical(preset_params(name))
+    kept_hold, _ = canonical_hold(hold, params)
+    return Resolution(AppState(params, ViewState(points, name, kept_hold)), notices)
 
 
 def applied_outputs(resolution: Resolution) -> dict[str, Any]:
@@ -79,6 +95,7 @@ def applied_outputs(resolution: Resolution) -> dict[str, Any]:
         "main": {n: getattr(params, n) for n in fields.MAIN_FIELDS},
         "advanced": {n: display_value(n, getattr(params, n)) for n in fields.advanced_fields()},
         "map_points": state.view.map_points,
+        "hold": state.hold,
         "preset": state.view.preset,
         "preset_info": preset_summary(state.view.preset),
         "notices": notice_children(resolution.notices),
@@ -89,15 +106,15 @@ def _apply_failure(message: str) -> dict[str, Any]:
     return {
         "main": no_update,
         "advanced": {n: no_update for n in fields.advanced_fields()},
-        "map_points": no_update, "preset": no_update, "preset_info": no_update,
+        "map_points": no_update, "hold": no_update, "preset": no_update, "preset_info": no_update,
         "notices": notice_children((message,)),
     }
 
 
 @guarded(_apply_failure)
-def apply_state(search: Any, preset: Any, reset: Any, map_points: Any = None) -> dict[str, Any]:
+def apply_state(search: Any, preset: Any, reset: Any, map_points: Any = None, hold: Any = None) -> dict[str, Any]:
     """Callback body: load the shared link, a preset or the reset values into every control."""
-    return applied_outputs(resolve_applied(triggered_ids(), search, preset, map_points))
+    return applied_outputs(resolve_applied(triggered_ids(), search, preset, map_points, hold))
 
 
 # --- controls -> validated state ------------------------------------------------------------------------------
@@ -117,13 +134,18 @@ def params_from_controls(numbers: Mapping[str, Any], advanced: Mapping[str, Any]
 
 
 def resolve_controls(numbers: Mapping[str, Any], advanced: Mapping[str, Any], map_points: Any, preset: Any,
-                     store: Any) -> Resolution:
-    """Validated state from the controls; unusable values keep the previous (stored) value, with a notice."""
+                     store: Any, hold: Any = None) -> Resolution:
+    """Validated state from the controls; unusable values keep the previous (stored) value, with a notice.
+
+    ``hold`` None (no choice sent) keeps the stored one; a hold the model cannot use (the
+    Gaussian Simple Model and "fine_structure") becomes the model's default, with a notice.
+    """
     previous, notices = state_from_store(store)
     params, param_notices = params_from_controls(numbers, advanced, previous.params)
     points, point_notice = clamp_map_points(map_points)
-    notices += param_notices + ([point_notice] if point_notice else [])
-    return Resolution(AppState(params, ViewState(points, _valid_preset(preset))), tuple(notices))
+    kept_hold, hold_notice = canonical_hold(previous.view.hold if hold is None else hold, params)
+    notices += param_notices + [n for n in (point_notice, hold_notice) if n]
+    return Resolution(AppState(params, ViewState(points, _valid_preset(preset), kept_hold)), tuple(notices))
 
 
 def _state_failure(message: str) -> dict[str, Any]:
@@ -132,14 +154,31 @@ def _state_failure(message: str) -> dict[str, Any]:
 
 @guarded(_state_failure)
 def update_state(numbers: Mapping[str, Any], advanced: Mapping[str, Any], map_points: Any, preset: Any,
-                 store: Any = None, shown_notices: Any = None) -> dict[str, Any]:
+                 store: Any = None, shown_notices: Any = None, hold: Any = None) -> dict[str, Any]:
     """Callback body: validate every control into the committed state (store and notices)."""
     numbers, advanced = (v if isinstance(v, Mapping) else {} for v in (numbers, advanced))
-    resolution = resolve_controls(numbers, advanced, map_points, preset, store)
+    resolution = resolve_controls(numbers, advanced, map_points, preset, store, hold)
     state = resolution.state
     new_store = state_to_store(state, to_query(state))
     return {"store": no_update if store == new_store else new_store,
             "notices": if_changed(notice_children(resolution.notices), shown_notices)}
+
+
+def _hold_failure(message: str) -> dict[str, Any]:
+    return {"options": no_update, "value": no_update, "note": message}
+
+
+@guarded(_hold_failure)
+def update_hold_control(lineshape_model: Any, hold: Any = None, shown_note: Any = None) -> dict[str, Any]:
+    """Callback body: the hold choices the lineshape model allows, the choice moved to a usable one, and why.
+
+    The Gaussian Simple Model has no lattice width to dress, so "fine structure" is disabled
+    and the choice moves to "Stokes shift"; the note beside the choice says so.
+    """
+    params, _ = coerce_params({"lineshape_model": lineshape_model}, GainParams())
+    usable, _ = resolve_hold(hold, params)
+    return {"options": hold_options(params), "value": no_update if usable == hold else usable,
+            "note": if_changed(hold_note(params), shown_note)}
 
 
 @guarded(lambda message: no_update)
@@ -163,21 +202,30 @@ def register() -> None:
             "main": Output(ID.APPLIED_STORE, "data"),
             "advanced": {n: Output(ids.advanced(n), "value") for n in extra},
             "map_points": Output(ID.MAP_POINTS, "value"),
+            "hold": Output(ID.MAP_HOLD, "value"),
             "preset": Output(ID.PRESET, "value"),
             "preset_info": Output(ID.PRESET_INFO, "children"),
             "notices": Output(ID.LINK_NOTICES, "children"),
         },
         inputs={"search": Input(ID.LOCATION, "search"), "preset": Input(ID.PRESET, "value"),
                 "reset": Input(ID.RESET, "n_clicks")},
-        state={"map_points": State(ID.MAP_POINTS, "value")},
+        state={"map_points": State(ID.MAP_POINTS, "value"), "hold": State(ID.MAP_HOLD, "value")},
     )(apply_state)
     dash.callback(
         output={"store": Output(ID.STATE_STORE, "data"), "notices": Output(ID.NOTICES, "children")},
         inputs={"numbers": {n: Input(ids.number(n), "value") for n in main},
                 "advanced": {n: Input(ids.advanced(n), "value") for n in extra},
-                "map_points": Input(ID.MAP_POINTS, "value"), "preset": Input(ID.PRESET, "value")},
+                "map_points": Input(ID.MAP_POINTS, "value"), "preset": Input(ID.PRESET, "value"),
+                "hold": Input(ID.MAP_HOLD, "value")},
         state={"store": State(ID.STATE_STORE, "data"), "shown_notices": State(ID.NOTICES, "children")},
     )(update_state)
+    dash.callback(
+        output={"options": Output(ID.MAP_HOLD, "options"), "value": Output(ID.MAP_HOLD, "value"),
+                "note": Output(ID.MAP_HOLD_NOTE, "children")},
+        inputs={"lineshape_model": Input(ids.advanced("lineshape_model"), "value")},
+        state={"hold": State(ID.MAP_HOLD, "value"), "shown_note": State(ID.MAP_HOLD_NOTE, "children")},
+        prevent_initial_call=True,
+    )(update_hold_control)
     dash.callback(
         Output(ID.REVISION_STORE, "data"),
         inputs={"advanced": {n: Input(ids.advanced(n), "value") for n in extra}},

@@ -13,11 +13,12 @@ from typing import Any
 from dash import dcc, html
 
 from qdgain_core import FIELD_SPECS, GainParams
+from qdgain_core.maps import HOLDS
 
 from . import fields, ids
 from .ids import ID
 from .presets import preset_options, preset_summary
-from .state import MAP_POINTS_RANGE, AppState
+from .state import MAP_POINTS_RANGE, AppState, valid_holds
 
 CHECKED = "on"
 MAIN_CONTROLS_TAB, ADVANCED_CONTROLS_TAB = "main-parameters", "advanced-parameters"
@@ -71,7 +72,7 @@ def _number_input(component_id: str, name: str, value: Any) -> dcc.Input:
     return dcc.Input(
         id=component_id, type="number", value=value, min=spec.minimum, max=spec.maximum,
         step=1 if spec.kind == "int" else "any", debounce=True, className="number-input",
-        placeholder="auto" if spec.kind == "optional_float" else None,
+        placeholder=fields.empty_text(name) if spec.kind == "optional_float" else None,
     )
 
 
@@ -107,7 +108,7 @@ def advanced_control(name: str, value: Any) -> html.Div:
         control = dcc.Dropdown(id=component_id, options=options,
                                value=value, clearable=False, searchable=False, className="choice-input")
     elif spec.kind == "bool":
-        control = dcc.Checklist(id=component_id, options=[{"label": " include", "value": CHECKED}],
+        control = dcc.Checklist(id=component_id, options=[{"label": f" {fields.check_text(name)}", "value": CHECKED}],
                                 value=display_value(name, value), className="bool-input")
     else:
         control = _number_with_unit(component_id, name, value)
@@ -127,6 +128,34 @@ def map_points_control(points: int) -> html.Div:
                       className="number-input"),
             html.Span("points/axis", className="unit"),
         ]),
+    ])
+
+
+HOLD_LABELS = {"fine_structure": "fine structure Δ_FS", "stokes": "Stokes shift Δ_SS"}
+HOLD_TOOLTIP = ("What the phase maps and the η cuts keep fixed along η (docs/model.md §5.2). Fine structure: Δ_FS "
+                "stays and the lattice dresses, so the Stokes shift grows as η falls, up to hundreds of meV. "
+                "Stokes shift: Δ_SS stays and η only splits it into Δ_FS and 2λ.")
+GAUSSIAN_HOLD_NOTE = "Gaussian Simple Model: no lattice width to dress, so the maps hold Δ_SS."
+
+
+def hold_options(params: GainParams) -> list[dict[str, Any]]:
+    """The hold choices, those the model cannot use disabled (the Gaussian Simple Model: Δ_SS only)."""
+    usable = valid_holds(params)
+    return [{"label": HOLD_LABELS[hold], "value": hold, "disabled": hold not in usable} for hold in HOLDS]
+
+
+def hold_note(params: GainParams) -> str:
+    """Why a hold is disabled ("" when both apply)."""
+    return "" if len(valid_holds(params)) == len(HOLDS) else GAUSSIAN_HOLD_NOTE
+
+
+def hold_control(state: AppState) -> html.Div:
+    """"η axis holds: fine structure Δ_FS | Stokes shift Δ_SS", shown above the phase maps."""
+    return html.Div(className="hold-control", title=HOLD_TOOLTIP, children=[
+        html.Label("η axis holds:", htmlFor=ID.MAP_HOLD, className="hold-label"),
+        dcc.RadioItems(id=ID.MAP_HOLD, options=hold_options(state.params), value=state.hold, inline=True,
+                       className="hold-choice", inputClassName="hold-choice-input"),
+        html.Span(hold_note(state.params), id=ID.MAP_HOLD_NOTE, className="hold-note", role="status"),
     ])
 
 

@@ -3,7 +3,8 @@
 The CSV is made from the ``go.Figure`` a panel draws, so it holds exactly what is plotted.
 Long ("tidy") format, one row per plotted point (legend-only entries have none): ``trace``, x, y (and z for maps), with
 column headers taken from the axis titles (units in parentheses) and the point label for
-marker traces. ``#`` comment lines first give the qdgain version, the panel, the paper
+marker traces. A trace drawn against a secondary y axis (the Stokes shift of the eta cuts)
+has its value in a column of its own, headed by that axis's title. ``#`` comment lines first give the qdgain version, the panel, the paper
 figure it reproduces, the share link and every parameter with its unit.
 """
 
@@ -57,11 +58,23 @@ def _axis_titles(figure: go.Figure) -> tuple[str, str, str]:
     return x_title, y_title, z_title or "z"
 
 
+def _secondary_axes(figure: go.Figure) -> list[str]:
+    """The secondary y axes ("y2", ...) that traces are drawn against, in first-use order."""
+    axes: list[str] = []
+    for trace in figure.data:
+        axis = getattr(trace, "yaxis", None) or "y"
+        if axis != "y" and axis not in axes:
+            axes.append(axis)
+    return axes
+
+
 def figure_rows(figure: go.Figure) -> tuple[list[str], list[list[str]]]:
     """Header and rows of every plotted point (line/marker traces and heatmap/contour cells)."""
     x_title, y_title, z_title = _axis_titles(figure)
     has_grid = any(trace.type in ("heatmap", "contour") for trace in figure.data)
-    header = ["trace", x_title, y_title] + ([z_title] if has_grid else []) + ["label"]
+    secondary = _secondary_axes(figure)
+    secondary_titles = [plain(figure.layout[f"yaxis{axis[1:]}"].title.text) or axis for axis in secondary]
+    header = ["trace", x_title, y_title] + ([z_title] if has_grid else []) + secondary_titles + ["label"]
     rows: list[list[str]] = []
     for trace in figure.data:
         name = plain(trace.name)
@@ -69,14 +82,17 @@ def figure_rows(figure: go.Figure) -> tuple[list[str], list[list[str]]]:
         if trace.type in ("heatmap", "contour"):
             z = _values(trace.z)
             for i, y_value in enumerate(y):
-                rows.extend([name, _number(x_value), _number(y_value), _number(z[i, j]), ""]
+                rows.extend([name, _number(x_value), _number(y_value), _number(z[i, j])] + [""] * len(secondary) + [""]
                             for j, x_value in enumerate(x))
             continue
+        axis = getattr(trace, "yaxis", None) or "y"
         labels = list(trace.text) if isinstance(trace.text, (list, tuple)) else [""] * x.size
         for x_value, y_value, label in zip(x, y, labels, strict=False):
             if not (math.isfinite(x_value) or math.isfinite(y_value)):
                 continue  # legend-only entries draw nothing
-            rows.append([name, _number(x_value), _number(y_value)] + ([""] if has_grid else []) + [plain(str(label))])
+            extra = ["" if axis != other else _number(y_value) for other in secondary]
+            main = "" if axis != "y" else _number(y_value)
+            rows.append([name, _number(x_value), main] + ([""] if has_grid else []) + extra + [plain(str(label))])
     return header, rows
 
 
@@ -88,9 +104,11 @@ def header_lines(state: AppState, panel: Panel | None = None) -> list[str]:
     lines.append(f"link query: {to_query(state) or '(defaults)'}")
     lines.append(f"preset: {state.view.preset or 'none (built-in defaults)'}")
     for name, spec in FIELD_SPECS.items():
-        unit = f" {spec.unit}" if spec.unit else ""
-        lines.append(f"{name} = {format_query_value(getattr(state.params, name))}{unit}")
+        value = getattr(state.params, name)
+        unit = f" {spec.unit}" if spec.unit and value is not None else ""
+        lines.append(f"{name} = {format_query_value(value, name)}{unit}")
     lines.append(f"map_points = {state.view.map_points} points/axis")
+    lines.append(f"hold = {state.hold} (held fixed along eta in the phase maps and eta cuts)")
     return [f"# {line}" for line in lines]
 
 

@@ -32,6 +32,8 @@ class ID:
     DOWNLOAD_ALL = "download-all"
     DOWNLOAD = "download"
     MAP_POINTS = "map-points"
+    MAP_HOLD = "map-hold"
+    MAP_HOLD_NOTE = "map-hold-note"
     READOUT_FAST = "readout-operating"
     READOUT_ASE = "readout-ase"
     READOUT_LIFETIME = "readout-lifetime"

@@ -13,10 +13,10 @@ from dash import dcc, html
 from qdgain_core import __version__
 
 from . import fields, ids
-from .controls import sidebar, slider_specs
+from .controls import hold_control, sidebar, slider_specs
 from .figures_common import graph_config, message_figure
 from .ids import ID
-from .panels import OPERATING_PANELS, PANEL_BY_ID, PANEL_TABS, Panel
+from .panels import OPERATING_PANELS, PANEL_BY_ID, PANEL_TABS, PHASE_TAB, Panel
 from .readouts import READOUT_NOTES
 from .state import AppState, default_state
 
@@ -68,12 +68,18 @@ def card_grid(panel_ids: tuple[str, ...], extra: list | None = None, class_name:
     return html.Div((extra or []) + [panel_card(PANEL_BY_ID[p]) for p in panel_ids], className=class_name)
 
 
-def panel_tabs() -> dcc.Tabs:
-    """The figure groups as tabs: only the open tab's graphs are drawn, so a commit redraws a few, not all."""
+def panel_tabs(state: AppState) -> dcc.Tabs:
+    """The figure groups as tabs: only the open tab's graphs are drawn, so a commit redraws a few, not all.
+
+    The phase tab carries the "η axis holds" choice above its maps.
+    """
+    def section(tab) -> html.Div:
+        view_controls = [hold_control(state)] if tab.value == PHASE_TAB else []
+        return html.Div(className="panel-section", children=[html.P(tab.blurb, className="section-blurb"),
+                                                             *view_controls, card_grid(tab.panel_ids)])
+
     return dcc.Tabs(id=ID.PANEL_TABS, value=DEFAULT_PANEL_TAB, className="panel-tabs", children=[
-        dcc.Tab(label=tab.title, value=tab.value, id=ids.tab(tab.value), children=html.Div(
-            className="panel-section", children=[html.P(tab.blurb, className="section-blurb"),
-                                                 card_grid(tab.panel_ids)]))
+        dcc.Tab(label=tab.title, value=tab.value, id=ids.tab(tab.value), children=section(tab))
         for tab in PANEL_TABS
     ])
 
@@ -87,7 +93,7 @@ def dashboard_tab(state: AppState) -> html.Div:
         card_grid(OPERATING_PANELS, [readout_card()], "card-grid operating-grid"),
     ])
     return html.Div(className="dashboard", children=[
-        sidebar(state), html.Main([operating, panel_tabs()], className="panels"),
+        sidebar(state), html.Main([operating, panel_tabs(state)], className="panels"),
     ])
 
 

@@ -18,13 +18,14 @@ import plotly.graph_objects as go
 import qdgain_core as core
 from qdgain_core import GainParams
 from qdgain_core.constants import K_B_MEV_PER_K
+from qdgain_core.maps import MAX_STOKES_FRACTION
 
 from . import cache
 from .figures_ase import ase_output_figure, ase_spectra_figure, scheme_comparison_figure
 from .figures_common import Marker
 from .figures_doping import electrons_vs_potential_figure, threshold_vs_doping_figure
 from .figures_dynamics import a_star_figure, gain_lifetime_figure
-from .figures_maps import phase_cut_figure, phase_heatmap_figure, se_map_figure
+from .figures_maps import computed_rows, hold_caption, phase_cut_figure, phase_heatmap_figure, se_map_figure
 from .figures_spectra import cross_section_figure, spectra_figure
 from .presets import PRESET_CHOICES, measured
 from .state import AppState
@@ -101,28 +102,46 @@ def _se_map(state: AppState) -> go.Figure:
     return se_map_figure(cache.se_map(state.params))
 
 
+def stokes_limit_mev(params: GainParams) -> float:
+    """Largest Stokes shift the core maps (E_A/2; rows beyond it are NaN, docs/model.md §5.2)."""
+    return MAX_STOKES_FRACTION * params.e_a_mev
+
+
 def _phase(quantity: str) -> Callable[[AppState], go.Figure]:
     def build(state: AppState) -> go.Figure:
         params = state.params
-        maps = cache.phase_maps(params, state.view.map_points)
+        maps = cache.phase_maps(params, state.view.map_points, state.hold)
         operating = Marker("operating point", params.chi, operating_eta(params))
-        return phase_heatmap_figure(maps[quantity], operating, preset_markers(), no_gain_reason(params))
+        return phase_heatmap_figure(maps[quantity], operating, preset_markers(), no_gain_reason(params),
+                                    stokes_limit_mev(params))
 
     return build
+
+
+CUT_VALUES = {("n_th", "chi"): "n_th_vs_chi", ("n_th", "eta"): "n_th_vs_eta",
+              ("sigma_ratio", "chi"): "ratio_vs_chi", ("sigma_ratio", "eta"): "ratio_vs_eta"}
 
 
 def _cut(quantity: str, axis: str) -> Callable[[AppState], go.Figure]:
     def build(state: AppState) -> go.Figure:
         params = state.params
-        cuts = cache.phase_cuts(params, state.view.map_points)
+        cuts = cache.phase_cuts(params, state.view.map_points, state.hold)
         eta = operating_eta(params)
-        key = f"{'n_th' if quantity == 'n_th' else 'ratio'}_vs_{axis}"
         x_now = params.chi if axis == "chi" else eta
         y_now = operating_threshold(params) if quantity == "n_th" else cache.sigma_ratio(params)
         fixed = f"η = {eta:.3g}" if axis == "chi" else f"χ = {params.chi:.3g}"
-        return phase_cut_figure(cuts[axis], cuts[key], axis=axis, quantity=quantity, method=params.threshold_method,
-                                operating=Marker("operating point", x_now, y_now), fixed_text=fixed,
-                                anchors=anchor_markers(quantity, axis), no_gain_reason=no_gain_reason(params))
+        x_values = cuts.chi if axis == "chi" else cuts.eta
+        extra = {}
+        if axis == "eta":
+            limit = stokes_limit_mev(params)
+            computed = computed_rows(cuts.stokes_vs_eta_mev, limit)
+            extra = {"stokes_mev": cuts.stokes_vs_eta_mev, "stokes_limit_mev": limit,
+                     "hold_text": hold_caption(cuts.hold, cuts.stokes_vs_eta_mev, computed,
+                                               fine_structure_mev=cache.spectra(params).geometry.fine_structure_mev)}
+        return phase_cut_figure(x_values, getattr(cuts, CUT_VALUES[quantity, axis]), axis=axis, quantity=quantity,
+                                method=params.threshold_method, operating=Marker("operating point", x_now, y_now),
+                                fixed_text=fixed, anchors=anchor_markers(quantity, axis),
+                                no_gain_reason=no_gain_reason(params), **extra)
 
     return build
 
@@ -188,17 +207,21 @@ PANELS: tuple[Panel, ...] = (
           "OD_NL over photon energy and ⟨N⟩; red is net gain. The dashed line marks the threshold of the "
           "selected method.", _se_map),
     Panel("phase_nth", "Phase diagram: gain threshold", "[000] Fig. 5a–b (as a map)",
-          "⟨N_th⟩ over (χ, η) with the electronic quantities of the operating point held fixed; η changes the "
-          "lattice coupling and hence the Stokes shift. Star: operating point; diamonds: presets.", _phase("n_th")),
+          "⟨N_th⟩ over (χ, η) with the electronic quantities of the operating point held fixed. Along η the map "
+          "holds either the fine structure Δ_FS (the lattice dresses, so the Stokes shift Δ_SS grows as η falls) or "
+          "Δ_SS itself (η only splits it); the subtitle says which, and the hover gives each row's Δ_SS and Δ_FS. "
+          "Star: operating point; diamonds: presets.", _phase("n_th")),
     Panel("phase_sigma", "Phase diagram: effective cross section", "[000] Fig. 5c–d (as a map)",
           "σ_eff/σ_SE over (χ, η): 1 means ESA costs nothing, 0 means it cancels the gain.", _phase("sigma_ratio")),
     Panel("cut_nth_chi", "⟨N_th⟩ vs χ", "[000] Fig. 5a", "Cut through the operating point at fixed η.",
           _cut("n_th", "chi")),
-    Panel("cut_nth_eta", "⟨N_th⟩ vs η", "[000] Fig. 5b", "Cut through the operating point at fixed χ.",
-          _cut("n_th", "eta")),
+    Panel("cut_nth_eta", "⟨N_th⟩ vs η", "[000] Fig. 5b",
+          "Cut through the operating point at fixed χ; the dotted line (right axis) is the Stokes shift of each η, "
+          "holding what the Phase-diagram tab's choice holds.", _cut("n_th", "eta")),
     Panel("cut_ratio_chi", "σ_eff/σ_SE vs χ", "[000] Fig. 5c", "Cut through the operating point at fixed η.",
           _cut("sigma_ratio", "chi")),
-    Panel("cut_ratio_eta", "σ_eff/σ_SE vs η", "[000] Fig. 5d", "Cut through the operating point at fixed χ.",
+    Panel("cut_ratio_eta", "σ_eff/σ_SE vs η", "[000] Fig. 5d",
+          "Cut through the operating point at fixed χ; the dotted line (right axis) is the Stokes shift of each η.",
           _cut("sigma_ratio", "eta")),
     Panel("doping_threshold", "Threshold vs electrochemical doping", "[002] Fig. 5b",
           "⟨N_th⟩ versus injected 1S(e) electrons per dot, grand-canonical doping fractions; squares are the "
@@ -236,12 +259,14 @@ class PanelTab:
 
 
 OPERATING_PANELS: tuple[str, ...] = ("spectra",)
+PHASE_TAB = "phase"  # the tab of the (chi, eta) maps: marker patches, and the "eta axis holds" choice above it
 PANEL_TABS: tuple[PanelTab, ...] = (
-    PanelTab("phase", "Phase diagram",
+    PanelTab(PHASE_TAB, "Phase diagram",
              "The two control parameters of [000]: biexciton proximity χ and lattice coupling η.",
              ("phase_nth", "phase_sigma")),
     PanelTab("cuts", "Cuts (Fig. 5a–d)",
-             "The phase diagram cut through the operating point along χ and along η ([000] Fig. 5).",
+             "The phase diagram cut through the operating point along χ and along η ([000] Fig. 5). Along η the "
+             "cuts hold what the Phase-diagram tab's “η axis holds” choice holds.",
              ("cut_nth_chi", "cut_nth_eta", "cut_ratio_chi", "cut_ratio_eta")),
     PanelTab("spectral", "SE map & cross sections",
              "Where in energy and excitation net gain appears, and what one dot does.", ("se_map", "cross_sections")),

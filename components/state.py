@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from qdgain_core import GainParams, coerce_params, rounded
+from qdgain_core.maps import HOLDS, default_hold
 
 from .fields import MAIN_FIELDS
 from .presets import PRESET_CHOICES, preset_params
 
 MAP_POINTS_RANGE = (11, 81)
 DEFAULT_MAP_POINTS = 31
+HOLD_TEXT = {"fine_structure": "the fine structure Δ_FS", "stokes": "the Stokes shift Δ_SS"}
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,16 @@ class ViewState:
     """Settings of the views that are not model parameters.
 
     ``map_points``: points per axis of the (chi, eta) phase maps (clamped to MAP_POINTS_RANGE);
-    ``preset``: the preset the parameters started from (None = built-in defaults).
+    ``preset``: the preset the parameters started from (None = built-in defaults);
+    ``hold``: what the phase maps hold fixed along eta, "fine_structure" or "stokes"
+    (docs/model.md §5.2). None means the model's default (``default_hold``); the
+    constructors below store None whenever the choice equals that default, so one
+    visible state has one value.
     """
 
     map_points: int = DEFAULT_MAP_POINTS
     preset: str | None = None
+    hold: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,11 @@ class AppState:
 
     params: GainParams
     view: ViewState
+
+    @property
+    def hold(self) -> str:
+        """What the phase maps hold along eta for these parameters (always valid for the core)."""
+        return resolve_hold(self.view.hold, self.params)[0]
 
     def base_params(self) -> GainParams:
         """Parameters of the selected preset (or the defaults): the reference for the URL."""
@@ -71,8 +83,36 @@ def clamp_map_points(raw: Any) -> tuple[int, str | None]:
     return points, None
 
 
-def coerce_view(raw: Mapping[str, Any] | None, known_presets: Mapping[str, Any]) -> tuple[ViewState, list[str]]:
-    """ViewState from untrusted JSON; unknown presets are dropped with a notice."""
+def valid_holds(params: GainParams) -> tuple[str, ...]:
+    """The holds the core accepts for ``params``: the Gaussian Simple Model has no lattice width to dress."""
+    return ("stokes",) if params.lineshape_model == "gaussian" else HOLDS
+
+
+def resolve_hold(raw: Any, params: GainParams) -> tuple[str, str | None]:
+    """The hold to use for untrusted ``raw`` (None/"" = the model's default), and a notice when it was changed."""
+    default = default_hold(params)
+    if raw is None or raw == "":
+        return default, None
+    if not isinstance(raw, str) or raw not in HOLDS:
+        shown = raw if isinstance(raw, str) and len(raw) <= 40 else type(raw).__name__
+        return default, (f"phase-map η axis: {shown!r} is not one of {', '.join(HOLDS)}; "
+                         f"holding {HOLD_TEXT[default]}")
+    if raw not in valid_holds(params):
+        return default, (f"phase-map η axis: the Gaussian Simple Model has no lattice width to dress, so its maps "
+                         f"hold {HOLD_TEXT[default]}, not {HOLD_TEXT[raw]}")
+    return raw, None
+
+
+def canonical_hold(raw: Any, params: GainParams) -> tuple[str | None, str | None]:
+    """``resolve_hold`` in store form: None when the hold is the model's default."""
+    hold, notice = resolve_hold(raw, params)
+    return (None if hold == default_hold(params) else hold), notice
+
+
+def coerce_view(raw: Mapping[str, Any] | None, known_presets: Mapping[str, Any],
+                params: GainParams | None = None) -> tuple[ViewState, list[str]]:
+    """ViewState from untrusted JSON; unknown presets are dropped and the hold checked against ``params``,
+    each with a notice."""
     raw = raw if isinstance(raw, Mapping) else {}
     notices: list[str] = []
     points, notice = clamp_map_points(raw.get("map_points", DEFAULT_MAP_POINTS))
@@ -84,7 +124,10 @@ def coerce_view(raw: Mapping[str, Any] | None, known_presets: Mapping[str, Any])
     elif not isinstance(preset, str) or preset not in known_presets:
         notices.append(f"preset: {preset!r} is not a known preset; using the built-in defaults")
         preset = None
-    return ViewState(points, preset), notices
+    hold, notice = canonical_hold(raw.get("hold"), params if params is not None else GainParams())
+    if notice:
+        notices.append(notice)
+    return ViewState(points, preset, hold), notices
 
 
 def state_to_store(state: AppState, query: str) -> dict[str, Any]:
@@ -96,11 +139,12 @@ def state_from_store(data: Any) -> tuple[AppState, list[str]]:
     """AppState from the (untrusted) store JSON; garbage falls back to defaults with notices."""
     if not isinstance(data, Mapping):
         return default_state(), ["state: missing or malformed; using the defaults"] if data is not None else []
-    view, notices = coerce_view(data.get("view"), PRESET_CHOICES)
     raw_params = data.get("params")
     if not isinstance(raw_params, Mapping):
+        view, notices = coerce_view(data.get("view"), PRESET_CHOICES)
         return AppState(canonical(GainParams()), view), notices + ["parameters: malformed; using the defaults"]
     params, param_notices = coerce_params(raw_params, GainParams())
+    view, notices = coerce_view(data.get("view"), PRESET_CHOICES, canonical(params))
     return AppState(canonical(params), view), notices + param_notices
 
 
@@ -118,8 +162,13 @@ def params_from_view(numbers: Mapping[str, Any], revision: Any) -> GainParams:
     return canonical(params)
 
 
-def state_from_view(numbers: Mapping[str, Any], revision: Any, map_points: Any) -> AppState:
-    """The state the controls show (figures are drawn from it; the store records it for links and export)."""
+def state_from_view(numbers: Mapping[str, Any], revision: Any, map_points: Any, hold: Any = None) -> AppState:
+    """The state the controls show (figures are drawn from it; the store records it for links and export).
+
+    An unusable or (for the Gaussian model) inapplicable ``hold`` falls back to the model's
+    default; the state callback shows the notice, so a drawing callback never raises on it.
+    """
     points, _ = clamp_map_points(map_points)
-    return AppState(params_from_view(numbers, revision), ViewState(points))
+    params = params_from_view(numbers, revision)
+    return AppState(params, ViewState(points, hold=canonical_hold(hold, params)[0]))
 

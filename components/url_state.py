@@ -3,7 +3,8 @@
 ``?preset=<name>&<field>=<value>...``: field names are the ``GainParams`` names, which carry
 their unit (``stokes_mev=25``, ``tau_xx_ps=310``); only values that differ from the preset
 (or the built-in defaults) are written, so links stay short. ``map_points`` sets the
-phase-map resolution. Parsing never fails: unknown names, garbage, out-of-range or
+phase-map resolution and ``hold`` (``fine_structure`` or ``stokes``) what the maps hold along
+eta; it is written only when it differs from the model's default. Parsing never fails: unknown names, garbage, out-of-range or
 repeated values fall back to defaults or are clamped, each with a visible notice.
 """
 
@@ -15,17 +16,18 @@ from urllib.parse import parse_qsl, urlencode
 from qdgain_core import FIELD_SPECS, coerce_params
 
 from .presets import PRESET_CHOICES, preset_params
-from .state import AppState, ViewState, canonical, clamp_map_points, default_state
+from .state import AppState, ViewState, canonical, canonical_hold, clamp_map_points, default_state
 
 MAX_QUERY_CHARS = 4000
 MAX_QUERY_FIELDS = 200
-VIEW_KEYS = ("preset", "map_points")
+VIEW_KEYS = ("preset", "map_points", "hold")
+EMPTY_TEXT = {"high_offset_mev": "none"}  # what an empty optional field means, in the URL ("auto" otherwise)
 
 
-def format_query_value(value: Any) -> str:
-    """URL text of one parameter value (shortest exact float repr)."""
+def format_query_value(value: Any, name: str = "") -> str:
+    """URL text of one parameter value (shortest exact float repr); ``name`` picks the word for "empty"."""
     if value is None:
-        return "auto"
+        return EMPTY_TEXT.get(name, "auto")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -42,9 +44,12 @@ def to_query(state: AppState) -> str:
     for name in FIELD_SPECS:
         value = getattr(state.params, name)
         if value != getattr(base, name):
-            pairs.append((name, format_query_value(value)))
+            pairs.append((name, format_query_value(value, name)))
     if state.view.map_points != ViewState().map_points:
         pairs.append(("map_points", str(state.view.map_points)))
+    hold, _ = canonical_hold(state.view.hold, state.params)
+    if hold is not None:
+        pairs.append(("hold", hold))
     return "?" + urlencode(pairs, safe="-") if pairs else ""
 
 
@@ -76,7 +81,11 @@ def parse_query(search: str | None) -> tuple[AppState, list[str]]:
     raw = {key: value for key, value in values.items() if key in FIELD_SPECS}
     params, param_notices = coerce_params(raw, canonical(preset_params(preset)))
     notices.extend(note.replace("kept the previous value", "using the default") for note in param_notices)
-    return AppState(canonical(params), ViewState(points, preset)), notices
+    params = canonical(params)
+    hold, notice = canonical_hold(values.get("hold"), params)
+    if notice:
+        notices.append(notice)
+    return AppState(params, ViewState(points, preset, hold)), notices
 
 
 def _pairs(query: str, notices: list[str]) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import threading
 import time
 from pathlib import Path
@@ -92,10 +93,15 @@ def test_dragging_a_slider_changes_the_plotted_data(driver, base_url):
     for _ in range(25):
         thumb.send_keys(Keys.ARROW_LEFT)
     wait_for(lambda: net_trace(driver) != before, what="the spectra to change")
-    wait_for(lambda: "chi=" in driver.current_url, what="the URL to follow")
     number = driver.find_element("id", "number-chi")
-    shared = parse_qs(urlsplit(driver.current_url).query)
-    assert math.isclose(float(number.get_attribute("value")), float(shared["chi"][0]))
+
+    def url_follows_the_number() -> bool:
+        # the URL lags while key presses are still being committed: wait for the last one, not the first
+        shared = parse_qs(urlsplit(driver.current_url).query).get("chi")
+        return bool(shared) and math.isclose(float(number.get_attribute("value")), float(shared[0]))
+
+    wait_for(url_follows_the_number, what="the URL to follow the number input")
+    assert float(number.get_attribute("value")) < 1.0
     assert severe_logs(driver) == []
 
 
@@ -150,6 +156,40 @@ def test_shared_url_restores_the_controls(driver, base_url):
         "return document.getElementById('graph-spectra').getElementsByClassName('js-plotly-plot')[0].layout.title.text")
     assert "2.75" in title
     wait_for(lambda: len(traces(driver, "phase_nth")[0]["x"]) == 21, what="a 21-point phase map")
+    assert severe_logs(driver) == []
+
+
+MAP_SUBTITLE = """
+const plot = document.getElementById('graph-phase_nth').getElementsByClassName('js-plotly-plot')[0];
+return plot && plot.layout.title.subtitle ? plot.layout.title.subtitle.text : null;
+"""
+MAP_HOVER = """
+const plot = document.getElementById('graph-phase_nth').getElementsByClassName('js-plotly-plot')[0];
+Plotly.Fx.hover(plot, {xpx: 100, ypx: 40});  // a cell near the top left of the plot area (computed rows)
+return Array.from(document.querySelectorAll('#graph-phase_nth .hoverlayer text')).map(t => t.textContent).join(' ');
+"""
+
+
+def test_hold_choice_redraws_the_maps_and_follows_the_url(driver, base_url):
+    open_page(driver, base_url + "/")
+    wait_for(lambda: "holds Δ<sub>FS</sub>" in (driver.execute_script(MAP_SUBTITLE) or ""), what="Δ_FS held")
+    hover_text = wait_for(lambda: driver.execute_script(MAP_HOVER), what="the map hover")
+    assert re.search(r"Δ_SS = [0-9.]+ meV", hover_text) and re.search(r"Δ_FS = 14\.5 meV", hover_text), hover_text
+    driver.find_elements("css selector", "#map-hold label")[1].click()  # "Stokes shift Δ_SS"
+    wait_for(lambda: "hold=stokes" in driver.current_url, what="the URL to follow the hold")
+    wait_for(lambda: "holds Δ<sub>SS</sub> = 20 meV" in (driver.execute_script(MAP_SUBTITLE) or ""),
+             what="the maps redrawn holding Δ_SS")
+    assert severe_logs(driver) == []
+
+
+def test_gaussian_link_holding_the_fine_structure_is_coerced_with_a_notice(driver, base_url):
+    open_page(driver, base_url + "/?lineshape_model=gaussian&hold=fine_structure")
+    notices = wait_for(lambda: driver.find_element("css selector", ".notice-area").text, what="a notice")
+    assert "Gaussian" in notices and "η axis" in notices
+    fine, stokes = driver.find_elements("css selector", "#map-hold input")
+    wait_for(lambda: not fine.is_enabled(), what="fine structure disabled")
+    assert stokes.is_selected() and "Gaussian" in driver.find_element("id", "map-hold-note").text
+    wait_for(lambda: "holds Δ<sub>SS</sub>" in (driver.execute_script(MAP_SUBTITLE) or ""), what="Δ_SS held")
     assert severe_logs(driver) == []
 
 
@@ -234,10 +274,10 @@ def test_gate_mirror_matches_the_javascript(driver, base_url, case):
     gate = registered_callbacks()["gate"]
     names = app_tab_names()
     inputs = [0.5 + i for i, _ in enumerate(names["fields"])] + [
-        None if case == "no revision" else {"params": {"chi": 0.5}}, 31, "cuts",
+        None if case == "no revision" else {"params": {"chi": 0.5}}, 31, "stokes", "cuts",
         names["about"] if case == "about view" else names["dashboard"]]
     commit = {"numbers": dict(zip(names["fields"], inputs, strict=False)), "revision": inputs[len(names["fields"])],
-              "map_points": 31}
+              "map_points": 31, "hold": "stokes"}
     drawn = [commit if case == "already drawn" and tab == "cuts" else None for tab in names["panels"]]
     client = FakeClient({**dict(zip(gate.inputs, inputs, strict=True)), **dict(zip(gate.state, drawn + [names],
                                                                                    strict=True))})

@@ -53,7 +53,7 @@ def gate_client(gate: Callback, **changes: Any) -> FakeClient:
     names = app_tab_names()
     props = {(cid, prop): 0.5 for cid, prop in gate.inputs if str(cid).startswith("number-")}
     props.update({("state-revision", "data"): {"params": {}}, ("map-points", "value"): 31,
-                  ("panel-tabs", "value"): "cuts", ("view", "value"): names["dashboard"], ("tab-names", "data"): names})
+                  ("map-hold", "value"): "stokes", ("panel-tabs", "value"): "cuts", ("view", "value"): names["dashboard"], ("tab-names", "data"): names})
     props.update({tuple(key.split(".")): value for key, value in changes.items()})
     return FakeClient(props)
 
@@ -69,7 +69,7 @@ def test_gate_sends_the_commit_to_the_open_tab_only(registered):
     answer = gate_tabs(gate_client(gate), gate, ["number-chi.value"])["response"]
     assert list(answer) == ["commit-cuts"]
     commit = answer["commit-cuts"]["data"]
-    assert commit["revision"] == {"params": {}} and commit["map_points"] == 31
+    assert commit["revision"] == {"params": {}} and commit["map_points"] == 31 and commit["hold"] == "stokes"
     assert set(commit["numbers"]) == set(app_tab_names()["fields"]) and set(commit["numbers"].values()) == {0.5}
 
 
@@ -81,6 +81,17 @@ def test_gate_resends_until_the_tab_has_drawn_it(registered):
     assert list(gate_tabs(client, gate, ["panel-tabs.value"])["response"]) == ["commit-cuts"]
     client.props[("drawn-cuts", "data")] = commit  # drawn
     assert gate_tabs(client, gate, ["panel-tabs.value"])["response"] == {}
+
+
+def test_gate_resends_when_only_the_hold_changed(registered):
+    gate = registered["gate"]
+    client = gate_client(gate, **{"panel-tabs.value": "phase"})
+    commit = gate_tabs(client, gate, [])["response"]["commit-phase"]["data"]
+    client.props[("drawn-phase", "data")] = commit
+    assert gate_tabs(client, gate, ["map-hold.value"])["response"] == {}
+    client.props[("map-hold", "value")] = "fine_structure"
+    answer = gate_tabs(client, gate, ["map-hold.value"])["response"]
+    assert answer["commit-phase"]["data"]["hold"] == "fine_structure"
 
 
 def test_gate_sends_nothing_on_the_about_view_or_without_a_revision(registered):

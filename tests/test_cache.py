@@ -56,8 +56,20 @@ def test_keys_are_identical_across_processes():
 def test_ignored_fields_share_one_entry():
     assert cache.thresholds.key(GainParams(n_avg=1.0)) == cache.thresholds.key(GainParams(n_avg=3.0))
     assert cache.spectra.key(GainParams(n_avg=1.0)) != cache.spectra.key(GainParams(n_avg=3.0))
-    assert cache.phase_maps.key(GainParams(chi=0.0), 31) == cache.phase_maps.key(GainParams(chi=2.0), 31)
-    assert cache.phase_maps.key(GainParams(), 31) != cache.phase_maps.key(GainParams(), 41)
+    hold = "fine_structure"
+    assert cache.phase_maps.key(GainParams(chi=0.0), 31, hold) == cache.phase_maps.key(GainParams(chi=2.0), 31, hold)
+    assert cache.phase_maps.key(GainParams(), 31, hold) != cache.phase_maps.key(GainParams(), 41, hold)
+
+
+def test_phase_map_and_cut_keys_differ_by_hold():
+    params = GainParams()
+    assert cache.phase_maps.key(params, 31, "fine_structure") != cache.phase_maps.key(params, 31, "stokes")
+    assert cache.phase_cuts.key(params, 31, "fine_structure") != cache.phase_cuts.key(params, 31, "stokes")
+    maps = {hold: cache.phase_maps(params, 11, hold)["n_th"] for hold in ("fine_structure", "stokes")}
+    assert maps["fine_structure"].hold == "fine_structure" and maps["stokes"].hold == "stokes"
+    assert maps["stokes"].stokes_mev.max() == pytest.approx(params.stokes_mev)
+    assert maps["fine_structure"].stokes_mev.max() > 10 * params.stokes_mev
+    assert cache.phase_cuts(params, 11, "stokes").hold == "stokes"
 
 
 def test_second_call_is_served_from_the_cache(configured, monkeypatch):

@@ -383,3 +383,170 @@ def test_download_without_a_button_does_nothing(trigger):
 def test_download_with_garbage_store_still_answers():
     payload = run_triggered([f"{ids.csv_button('spectra')}.n_clicks"], callbacks_export.download, {}, 0, "garbage")
     assert payload["content"].startswith("# qdgain")
+
+
+# --- what the phase maps hold along eta ----------------------------------------------------------------------
+
+
+def gaussian_store(hold=None) -> dict:
+    """A stored state of the Gaussian Simple Model (preset simple_model_3ls), optionally with a raw hold."""
+    from components.presets import preset_params
+    from components.state import AppState, ViewState, canonical
+
+    state = AppState(canonical(preset_params("simple_model_3ls")), ViewState(31, "simple_model_3ls"))
+    store = state_to_store(state, to_query(state))
+    if hold is not None:
+        store["view"]["hold"] = hold
+    return store
+
+
+def heatmap_subtitle(drawn) -> str:
+    return figure(drawn).layout.title.subtitle.text
+
+
+def test_url_hold_sets_the_choice_and_gaussian_links_are_coerced_with_a_notice():
+    out = apply_call(search="?hold=stokes")
+    assert out["hold"] == "stokes" and text_of(out["notices"]) == ""
+    assert apply_call(search="")["hold"] == "fine_structure"
+    out = apply_call(search="?preset=simple_model_3ls&hold=fine_structure")
+    assert out["hold"] == "stokes"
+    assert "Gaussian" in text_of(out["notices"]) and "Stokes shift" in text_of(out["notices"])
+    out = apply_call(search="?hold=banana")
+    assert out["hold"] == "fine_structure" and "banana" in text_of(out["notices"])
+
+
+def test_a_preset_keeps_the_hold_where_the_model_can_use_it():
+    keep = run_triggered([f"{ID.PRESET}.value"], callbacks_state.apply_state, None, "cdse_core", 0, 31, "stokes")
+    assert keep["hold"] == "stokes"
+    gaussian = run_triggered([f"{ID.PRESET}.value"], callbacks_state.apply_state, None, "simple_model_4ls", 0, 31,
+                             "fine_structure")
+    assert gaussian["hold"] == "stokes" and text_of(gaussian["notices"]) == ""
+
+
+def test_hold_choice_reaches_the_store_and_the_link():
+    store = default_store()
+    out = state_call(**controls_of(store), store=store, trigger=[f"{ID.MAP_HOLD}.value"])
+    assert out["store"] is no_update  # unchanged controls
+    out = run_triggered([f"{ID.MAP_HOLD}.value"], callbacks_state.update_state, *controls_of(store).values(), 31,
+                        None, store, None, "stokes")
+    assert out["store"]["view"]["hold"] == "stokes" and out["store"]["query"] == "?hold=stokes"
+    again = run_triggered([f"{ID.MAP_HOLD}.value"], callbacks_state.update_state, *controls_of(store).values(), 31,
+                          None, out["store"], None, "fine_structure")
+    assert again["store"]["view"]["hold"] is None and again["store"]["query"] == ""  # the default is not written
+
+
+def test_gaussian_model_with_fine_structure_is_coerced_with_a_notice_never_raised():
+    store = gaussian_store()
+    controls = controls_of(store)
+    out = run_triggered([f"{ID.MAP_HOLD}.value"], callbacks_state.update_state, controls["numbers"],
+                        controls["advanced"], 31, "simple_model_3ls", store, None, "fine_structure")
+    assert "Gaussian" in text_of(out["notices"])
+    assert out["store"] is no_update or out["store"]["view"]["hold"] is None
+    for hold in ("fine_structure", "banana", 7, None):
+        drawn = callbacks_panels.draw_tab("phase", {}, gaussian_store(), 21, None, hold)
+        assert drawn["notices"] == ["", ""]
+        assert "η axis holds Δ<sub>SS</sub>" in heatmap_subtitle(drawn["figures"][0])
+        cuts = callbacks_panels.draw_tab("cuts", {}, gaussian_store(), 21, None, hold)
+        assert cuts["notices"] == ["", "", "", ""]
+    stored = callbacks_panels.tab_callback("phase")({"numbers": {}, "revision": gaussian_store("fine_structure"),
+                                                     "map_points": 21, "hold": "fine_structure"})
+    assert stored["notices"] == ["", ""]
+
+
+def hold_call(lineshape, hold, shown_note=None):
+    return callbacks_state.update_hold_control(lineshape, hold, shown_note)
+
+
+def test_hold_control_disables_fine_structure_for_the_gaussian_model():
+    out = hold_call("gaussian", "fine_structure")
+    assert out["value"] == "stokes" and "Gaussian" in out["note"]
+    assert {o["value"]: o["disabled"] for o in out["options"]} == {"fine_structure": True, "stokes": False}
+    back = hold_call("cumulant", "stokes", out["note"])
+    assert back["value"] is no_update and back["note"] == ""
+    assert not any(o["disabled"] for o in back["options"])
+    assert hold_call("cumulant", "banana")["value"] == "fine_structure"
+
+
+
+@pytest.mark.parametrize("bad", GARBAGE)
+def test_hold_control_never_raises(bad):
+    out = callbacks_state.update_hold_control(bad, bad, bad)
+    assert out["value"] in (no_update, "fine_structure", "stokes")
+    assert isinstance(out["options"], list)
+
+
+def test_phase_tab_redraws_when_the_hold_changes():
+    store = default_store()
+    first = callbacks_panels.draw_tab("phase", {}, store, 21)
+    stokes = callbacks_panels.draw_tab("phase", {}, store, 21, first["key"], "stokes")
+    assert stokes["key"] != first["key"] and not any(isinstance(f, Patch) for f in stokes["figures"])
+    assert "η axis holds Δ<sub>FS</sub>" in heatmap_subtitle(first["figures"][0])
+    assert "η axis holds Δ<sub>SS</sub> = 20 meV" in heatmap_subtitle(stokes["figures"][0])
+    same = callbacks_panels.draw_tab("phase", {"chi": 0.2}, store, 21, stokes["key"], "stokes")
+    assert all(isinstance(p, Patch) for p in same["figures"])
+
+
+def test_cuts_follow_the_hold_in_the_commit():
+    commit = {"numbers": {}, "revision": default_store(), "map_points": 21}
+    held = {hold: callbacks_panels.tab_callback("cuts")({**commit, "hold": hold}) for hold in ("fine_structure", "stokes")}
+    stokes = {hold: values(figure(out["figures"][1]).data[-1].y) for hold, out in held.items()}  # <N_th> vs eta
+    finite = {hold: [v for v in vals if math.isfinite(v)] for hold, vals in stokes.items()}
+    assert max(finite["fine_structure"]) > 10 * min(finite["fine_structure"])  # Delta_FS held: Delta_SS grows
+    assert max(finite["stokes"]) == pytest.approx(min(finite["stokes"]))  # Delta_SS held
+
+
+# --- the new GainParams fields and presets ------------------------------------------------------------------
+
+NEW_FIELDS = ("counting", "sites", "xe_strength", "thermalize", "trion_binding_mev", "high_offset_mev", "high_g_h",
+              "high_strength", "xx_strength")
+
+
+def test_every_field_has_a_labelled_control_in_a_named_group():
+    from qdgain_core import FIELD_SPECS
+
+    assert fields.unplaced_fields() == ()
+    assert set(fields.MAIN_FIELDS) | set(fields.advanced_fields()) == set(FIELD_SPECS)
+    assert all(name in fields.LABELS for name in FIELD_SPECS)
+    assert set(NEW_FIELDS) <= set(fields.advanced_fields())
+
+
+def test_new_fields_have_fitting_controls():
+    from components.controls import advanced_control
+
+    thermalize = advanced_control("thermalize", True).children[1]
+    assert type(thermalize).__name__ == "Checklist" and thermalize.value == ["on"]
+    offset = advanced_control("high_offset_mev", None).children[1].children
+    assert offset[0].placeholder == "off" and offset[0].value is None and offset[1].children == "meV"
+    counting = advanced_control("counting", "sites").children[1]
+    assert [o["value"] for o in counting.options] == ["transitions", "sites"]
+    assert advanced_control("trion_binding_mev", 5.0).children[1].children[1].children == "meV"
+
+
+def test_new_fields_round_trip_through_the_controls():
+    store = default_store()
+    controls = controls_of(store)
+    changed = {"counting": "sites", "sites": 3, "xe_strength": 0.5, "thermalize": [], "trion_binding_mev": 8.0,
+               "high_offset_mev": 120.0, "high_g_h": 4, "high_strength": 0.7}
+    out = state_call(numbers=controls["numbers"], advanced={**controls["advanced"], **changed}, store=store,
+                     trigger=[f"{ids.advanced('thermalize')}.value"])
+    params = out["store"]["params"]
+    assert params["thermalize"] is False and params["high_offset_mev"] == 120.0 and params["counting"] == "sites"
+    assert text_of(out["notices"]) == ""
+    loaded = apply_call(search=out["store"]["query"])
+    assert {n: loaded["advanced"][n] for n in changed} == changed
+    off = state_call(numbers=controls["numbers"], advanced={**controls["advanced"], **changed, "high_offset_mev": ""},
+                     store=out["store"], trigger=[f"{ids.advanced('high_offset_mev')}.value"])
+    assert off["store"]["params"]["high_offset_mev"] is None and text_of(off["notices"]) == ""
+    assert "high_offset_mev" not in off["store"]["query"]
+
+
+@pytest.mark.parametrize("name", ["simple_model_3ls", "simple_model_4ls"])
+def test_simple_model_presets_are_selectable(name):
+    from components.presets import PRESET_CHOICES, preset_options
+
+    assert name in [option["value"] for option in preset_options()]
+    out = apply_call(preset=name, trigger=[f"{ID.PRESET}.value"])
+    assert out["preset"] == name and text_of(out["notices"]) == ""
+    assert out["advanced"]["lineshape_model"] == "gaussian" and out["advanced"]["counting"] == "sites"
+    assert out["hold"] == "stokes"
+    assert PRESET_CHOICES[name].label in out["preset_info"]

@@ -49,13 +49,17 @@ def test_csv_equals_figure_data(panel_id):
     figure = panel.build(STATE)
     comments, header, rows = parse_csv(figure_csv(figure, STATE, panel))
     assert header[0] == "trace" and header[-1] == "label"
-    has_z = len(header) == 5
+    has_z = any(trace.type in ("heatmap", "contour") for trace in figure.data)
+    secondary = {trace.yaxis for trace in figure.data if trace.yaxis not in (None, "y")}
+    columns = {axis: header.index(plain(figure.layout[f"yaxis{axis[1:]}"].title.text)) for axis in secondary}
+    assert len(header) == 4 + has_z + len(secondary)
     for trace in figure.data:
         mine = [row for row in rows if row[0] == plain(trace.name)]
         expected = figure_points(trace)
         assert len(mine) == len(expected["x"]), (panel_id, trace.name)
         np.testing.assert_allclose(as_floats(r[1] for r in mine), expected["x"], rtol=1e-7, equal_nan=True)
-        np.testing.assert_allclose(as_floats(r[2] for r in mine), expected["y"], rtol=1e-7, equal_nan=True)
+        column = columns.get(trace.yaxis, 2)
+        np.testing.assert_allclose(as_floats(r[column] for r in mine), expected["y"], rtol=1e-7, equal_nan=True)
         if "z" in expected:
             assert has_z
             np.testing.assert_allclose(as_floats(r[3] for r in mine), expected["z"], rtol=1e-7, equal_nan=True)
@@ -72,6 +76,19 @@ def test_csv_headers_carry_units_and_parameters(panel_id):
     assert sum(1 for line in comments if " = " in line) >= len(FIELD_SPECS)
     for column in header[1:3]:
         assert column.endswith(")") and "(" in column, column
+
+
+@pytest.mark.parametrize("panel_id", ["cut_nth_eta", "cut_ratio_eta"])
+def test_eta_cuts_export_the_stokes_shift_in_its_own_column(panel_id):
+    panel = PANEL_BY_ID[panel_id]
+    comments, header, rows = parse_csv(figure_csv(panel.build(STATE), STATE, panel))
+    assert header[3] == "ΔSS (meV)"
+    stokes = [row for row in rows if row[0].startswith("Stokes shift")]
+    assert stokes and all(row[2] == "" for row in stokes)
+    values = as_floats(row[3] for row in stokes)
+    assert (values[np.isfinite(values)] > 0).all() and np.isnan(values).any()  # blank: beyond E_A/2, not computed
+    assert "# hold = fine_structure (held fixed along eta in the phase maps and eta cuts)" in comments
+    assert "# high_offset_mev = none" in comments  # an empty optional field has no unit
 
 
 def test_zip_holds_every_csv_and_the_parameters():

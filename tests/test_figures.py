@@ -5,20 +5,25 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import numpy as np
 import plotly.graph_objects as go
 import pytest
 
 from components.figures_common import graph_config, message_figure
-from components.figures_maps import threshold_label
+from components import cache
+from components.figures_maps import phase_heatmap_figure, threshold_label
+from components.figures_common import Marker
+from components.panels import PANEL_BY_ID as PANELS_BY_ID
 from components.panels import PANELS
 from components.presets import PRESET_CHOICES
 from components.readouts import readout_markdown, threshold_readouts
 from components.state import AppState, ViewState, canonical, default_state
-from qdgain_core import Threshold
+from qdgain_core import PhaseMap, Threshold
 
 UNIT = re.compile(r"\([^()]+\)\s*$")
 STATES = {
     "defaults": default_state(),
+    "defaults holding the Stokes shift": dataclasses.replace(default_state(), view=ViewState(15, None, "stokes")),
     **{name: AppState(canonical(p.params), ViewState(15, name)) for name, p in PRESET_CHOICES.items()},
 }
 
@@ -112,3 +117,78 @@ def test_png_export_config():
 def test_message_figure_has_no_data():
     figure = message_figure("computing…")
     assert len(figure.data) == 0 and figure.layout.annotations[0].text == "computing…"
+
+
+# --- the phase maps: what is held along eta, and the Stokes shift of every row -----------------------------
+
+
+@pytest.mark.parametrize("hold", ["fine_structure", "stokes"])
+def test_map_hover_shows_the_stokes_shift_and_fine_structure_of_each_row(hold):
+    state = dataclasses.replace(default_state(), view=ViewState(21, None, hold))
+    maps = cache.phase_maps(state.params, 21, hold)
+    for panel_id, quantity in (("phase_nth", "n_th"), ("phase_sigma", "sigma_ratio")):
+        heatmap = PANELS_BY_ID[panel_id].build(state).data[0]
+        assert "Δ_SS = %{customdata[0]:.4g} meV" in heatmap.hovertemplate
+        assert "Δ_FS = %{customdata[1]:.3g} meV" in heatmap.hovertemplate
+        custom = np.asarray(heatmap.customdata, dtype=float)
+        assert custom.shape == (21, 21, 2)
+        np.testing.assert_allclose(custom[:, 5, 0], maps[quantity].stokes_mev, rtol=1e-6)
+        np.testing.assert_allclose(custom[:, 0, 1], maps[quantity].fine_structure_mev, rtol=1e-6)
+
+
+def test_map_subtitle_says_what_is_held():
+    fine = PANELS_BY_ID["phase_nth"].build(dataclasses.replace(default_state(), view=ViewState(21))).layout
+    assert re.match(r"η axis holds Δ<sub>FS</sub> = 14\.5 meV; Δ<sub>SS</sub> ranges 19\.9–\d+ meV<br>also fixed: ",
+                    fine.title.subtitle.text), fine.title.subtitle.text
+    stokes = PANELS_BY_ID["phase_sigma"].build(dataclasses.replace(default_state(), view=ViewState(21, None, "stokes")))
+    assert stokes.layout.title.subtitle.text.startswith("η axis holds Δ<sub>SS</sub> = 20 meV; Δ<sub>FS</sub> ranges ")
+    assert "Δ<sub>XX</sub> = 15 meV" in stokes.layout.title.subtitle.text
+    assert "None" not in fine.title.subtitle.text + stokes.layout.title.subtitle.text
+
+
+def test_rows_beyond_half_the_band_gap_are_marked_not_called_no_gain():
+    """Holding Δ_FS, small η needs a Stokes shift above E_A/2: the core leaves those rows out, the map says so."""
+    eta = np.geomspace(0.01, 100.0, 5)
+    stokes = np.array([5000.0, 1200.0, 300.0, 40.0, 20.0])
+    values = np.tile(np.array([[np.nan], [np.nan], [1.2], [1.4], [1.5]]), (1, 3))
+    phase_map = PhaseMap("n_th", "window", np.linspace(0, 1, 3), eta, values, stokes,
+                         {"hold": "fine_structure", "fine_structure_mev": 14.5, "xx_binding_mev": 15.0}, "fine_structure",
+                         np.full(5, 14.5))
+    drawn = phase_heatmap_figure(phase_map, Marker("operating point", 1.0, 10.0), [], "reason", stokes_limit_mev=1050.0)
+    assert [trace.name for trace in drawn.data] == ["⟨N_th⟩", "operating point"]  # no "no gain" key
+    (line,) = drawn.layout.shapes
+    assert line.y0 == pytest.approx(np.sqrt(eta[1] * eta[2])) and "not computed" in line.label.text
+    assert "Δ<sub>SS</sub> ranges 20–300 meV" in drawn.layout.title.subtitle.text
+    values[3, 1] = np.nan  # a real gap among the computed rows is "no gain"
+    again = phase_heatmap_figure(phase_map, Marker("operating point", 1.0, 10.0), [], "reason", stokes_limit_mev=1050.0)
+    assert again.data[-1].name == "no gain (reason)"
+
+
+@pytest.mark.parametrize("panel_id", ["cut_nth_eta", "cut_ratio_eta"])
+@pytest.mark.parametrize("hold", ["fine_structure", "stokes"])
+def test_eta_cuts_draw_the_stokes_shift_on_a_right_axis(panel_id, hold):
+    state = dataclasses.replace(default_state(), view=ViewState(21, None, hold))
+    drawn = PANELS_BY_ID[panel_id].build(state)
+    layout = drawn.layout
+    assert layout.yaxis2.title.text == "Δ<sub>SS</sub> (meV)" and layout.yaxis2.side == "right"
+    stokes = next(trace for trace in drawn.data if trace.name.startswith("Stokes shift"))
+    assert stokes.yaxis == "y2" and "meV" in stokes.hovertemplate
+    model = drawn.data[0]
+    assert "Δ_SS = %{customdata:.4g} meV" in model.hovertemplate
+    shown = np.asarray(stokes.y, dtype=float)
+    shown = shown[np.isfinite(shown)]
+    if hold == "fine_structure":
+        assert layout.yaxis2.type == "log" and shown.max() > 10 * shown.min()
+        assert layout.title.subtitle.text.startswith("η axis holds Δ<sub>FS</sub> = 14.5 meV; Δ<sub>SS</sub> ranges")
+        assert shown.max() <= state.params.e_a_mev / 2
+        assert any("not computed" in (shape.label.text or "") for shape in layout.shapes)
+    else:
+        assert layout.yaxis2.type == "linear" and np.allclose(shown, 20.0)
+        assert layout.title.subtitle.text == "η axis holds Δ<sub>SS</sub> = 20 meV"
+
+
+def test_chi_cuts_do_not_depend_on_the_hold():
+    states = [dataclasses.replace(default_state(), view=ViewState(21, None, hold)) for hold in (None, "stokes")]
+    drawn = [PANELS_BY_ID["cut_nth_chi"].build(state) for state in states]
+    np.testing.assert_allclose(np.asarray(drawn[0].data[0].y, dtype=float), np.asarray(drawn[1].data[0].y, dtype=float),
+                               rtol=1e-3, equal_nan=True)

@@ -8,8 +8,8 @@ import random
 import pytest
 
 from components.presets import PRESET_CHOICES
-from components.state import AppState, ViewState, canonical, default_state
-from components.url_state import parse_query, to_query
+from components.state import AppState, ViewState, canonical, canonical_hold, default_state, valid_holds
+from components.url_state import format_query_value, parse_query, to_query
 from qdgain_core import FIELD_SPECS, GainParams
 
 
@@ -28,7 +28,9 @@ def random_state(rng: random.Random) -> AppState:
         else:
             values[name] = rng.uniform(spec.minimum, spec.maximum)
     preset = rng.choice([None, *PRESET_CHOICES])
-    return AppState(canonical(GainParams(**values)), ViewState(rng.randint(11, 81), preset))
+    params = canonical(GainParams(**values))
+    hold, _ = canonical_hold(rng.choice(valid_holds(params)), params)
+    return AppState(params, ViewState(rng.randint(11, 81), preset, hold))
 
 
 @pytest.mark.parametrize("seed", range(25))
@@ -92,3 +94,75 @@ def test_malformed_queries_never_raise_and_say_why(query):
 
 def test_leading_question_mark_is_optional():
     assert parse_query("chi=0.5")[0].params.chi == 0.5
+
+
+def test_random_states_cover_both_holds():
+    holds = {random_state(random.Random(seed)).hold for seed in range(25)}
+    assert holds == {"fine_structure", "stokes"}
+
+
+@pytest.mark.parametrize("query, hold, written", [
+    ("", "fine_structure", ""),
+    ("?hold=fine_structure", "fine_structure", ""),  # the model's default is not written
+    ("?hold=stokes", "stokes", "?hold=stokes"),
+    ("?preset=simple_model_3ls", "stokes", "?preset=simple_model_3ls"),
+    ("?preset=simple_model_4ls&hold=stokes", "stokes", "?preset=simple_model_4ls"),
+    ("?preset=cspbbr3&hold=stokes", "stokes", "?preset=cspbbr3&hold=stokes"),
+])
+def test_hold_round_trips_through_the_url(query, hold, written):
+    state, notices = parse_query(query)
+    assert notices == [] and state.hold == hold
+    assert to_query(state) == written
+    assert parse_query(to_query(state))[0] == state
+
+
+@pytest.mark.parametrize("query, word", [
+    ("?hold=banana", "banana"), ("?hold=", None), ("?hold=STOKES", "STOKES"), ("?hold=" + "x" * 100, "str"),
+    ("?lineshape_model=gaussian&hold=fine_structure", "Gaussian"),
+    ("?preset=simple_model_3ls&hold=fine_structure", "Gaussian"),
+])
+def test_bad_or_inapplicable_holds_fall_back_with_a_notice(query, word):
+    state, notices = parse_query(query)
+    gaussian = state.params.lineshape_model == "gaussian"
+    assert state.hold == ("stokes" if gaussian else "fine_structure")
+    assert state.view.hold is None  # the model's default, stored as such
+    if word is None:
+        assert notices == []
+    else:
+        assert any("η axis" in notice and word in notice for notice in notices), notices
+
+
+def test_new_fields_round_trip_with_readable_values():
+    query = ("?counting=sites&sites=3&xe_strength=0.5&thermalize=false&trion_binding_mev=8.0"
+             "&high_offset_mev=120.0&high_g_h=4&high_strength=0.7")
+    state, notices = parse_query(query)
+    assert notices == []
+    params = state.params
+    assert (params.counting, params.sites, params.xe_strength, params.thermalize, params.trion_binding_mev,
+            params.high_offset_mev, params.high_g_h, params.high_strength) == ("sites", 3, 0.5, False, 8.0, 120.0, 4,
+                                                                                0.7)
+    assert to_query(state) == query
+    assert parse_query(to_query(state)) == (state, [])
+
+
+@pytest.mark.parametrize("text", ["", "none", "auto"])
+def test_empty_second_transition_means_off(text):
+    base = dataclasses.replace(default_state(), params=default_state().params.with_updates(high_offset_mev=120.0))
+    state, notices = parse_query(f"?high_offset_mev={text}")
+    assert notices == [] and state.params.high_offset_mev is None
+    assert parse_query(to_query(base))[0].params.high_offset_mev == 120.0
+
+
+def test_an_empty_second_transition_is_written_as_none():
+    """Written only when a preset sets one and the link switches it off; "none" reads as off, not "auto"."""
+    assert format_query_value(None, "high_offset_mev") == "none"
+    assert format_query_value(None, "probe_detuning_mev") == "auto"
+    assert parse_query("?high_offset_mev=none") == (default_state(), [])
+
+
+@pytest.mark.parametrize("query", ["?thermalize=maybe", "?counting=pairs", "?sites=x", "?high_offset_mev=off"])
+def test_bad_new_field_values_fall_back_with_a_notice(query):
+    state, notices = parse_query(query)
+    field = query[1:].split("=")[0]
+    assert getattr(state.params, field) == getattr(default_state().params, field)
+    assert any(field in notice for notice in notices)
