@@ -27,19 +27,24 @@ A film of quantum dots is pumped so that each dot holds on average $\langle N\ra
 may add $\langle n\rangle = \langle n_{1S(e)}\rangle$ extra electrons. The nonlinear absorption of the ensemble is
 
 $$
-\mathrm{OD_{NL}}(E) = \sum_n f_n \sum_N P_N \,\frac{U(N,n)\,L_\uparrow(E) - D(N,n)\,L_\downarrow(E)}{g_e g_h},
+\mathrm{OD_{NL}}(E) = \sum_n f_n \sum_N P_N \sum_{\text{lines}} c_{\text{line}}(N,n)\, L_{\text{line}}(E),
 $$
 
+with $c > 0$ absorbing and $c < 0$ stimulated emission. The coefficients count the band-edge transitions that
+can still absorb ($U$) and emit ($D$), in one of two schemes: **transitions** ([002] Eqs. S1–S6)
+
 $$
-U = \max(g_e - N - n, 0)\,\max(g_h - N, 0), \qquad D = \min(N + n, g_e)\,\min(N, g_h)
+U = \max(g_e - N - n, 0)\,\max(g_h - N, 0), \qquad D = \min(N + n, g_e)\,\min(N, g_h) \quad (\text{over } g_e g_h),
 $$
 
-([000] Eq. 1; [002] Eq. S6). $U$ counts band-edge transitions that can still absorb, $D$ those that can emit.
-An empty dot absorbs with the ground-state line $L_A$; a dot that already holds carriers absorbs into the
-biexciton manifold with the excited-state-absorption (ESA) line $L_{ESA}$ ([000] Eq. 5). A dot with one
-electron–hole pair emits on the single-exciton line $L_{SE}$, otherwise on the biexciton line $L_{XX}$.
-**Net gain means $\mathrm{OD_{NL}} < 0$.** With all lines equal this is plain transition counting: the
-threshold is $\langle N_{th}\rangle = 1.54$ for $g_e = 2$, $g_h = 4$ ([002] Fig. S4).
+or **sites** ([001] §3.3, the Rabi picture of a doubly degenerate excited state): $U = g - N - n$, $D = N$ over $g$.
+Every emission line has its **Einstein partner** in the dot's lower state: an empty dot absorbs on the bright
+fine-structure state $X_A$ at $E_A$ *and* on the emitting state $X_E$ at $E_A - \Delta_{FS}$, and a dot holding
+one exciton emits from its exciton manifold in thermal equilibrium (or, in [001]'s idealized three-level system,
+from $X_E$ only). A dot holding excitons absorbs into the biexciton (ESA, [000] Eq. 5) and, holding two or more,
+emits on the biexciton line; charged dots absorb and emit on trion lines near $E_A$. **Net gain means
+$\mathrm{OD_{NL}} < 0$.** With all lines equal this is plain counting: $\langle N_{th}\rangle = 1.54$ for
+$g_e = 2$, $g_h = 4$ ([002] Fig. S4), and exactly 1.0 for two sites under Rabi pumping.
 
 ### The two control parameters
 
@@ -53,8 +58,10 @@ $$
 
 $\Delta_{FS}$ is the exciton fine-structure splitting, $\lambda$ the lattice reorganization energy and
 $\Delta_{ph}^2 = 2\lambda k_B T$ the width of the phonon progression. Large $\eta$ (crystalline CdSe, $\eta\approx 10$)
-is a **three-level system**: ESA stays locked to the emission and cancels it. Small $\eta$ (soft, polaronic
-lattices such as perovskites) is a **four-level system**: emission leaves the loss behind and the threshold drops.
+is a **three-level system**: the emitting state $X_E$ absorbs from the populated ground state at its own emission
+energy, so gain needs inversion of that transition ($\langle N\rangle = 1$ for two sites). Small $\eta$ (soft,
+polaronic lattices such as perovskites) is a **four-level system**: the emission ends on vibrationally excited
+ground states, only the absorption tail reabsorbs, and the threshold drops ([001] Fig. 8: 0.5 instead of 1.0).
 
 ### Lineshapes
 
@@ -71,8 +78,11 @@ $$
 \sigma_{SE}(E) \propto E\,\mathrm{Re}\!\int_0^\infty e^{i(E-E_0+2\lambda)t - g^*(t)}\,dt ,
 $$
 
-so absorption and stimulated emission obey the Einstein (McCumber) relation. The **Simple Model** of [001]
-(§3.3) replaces every line by a Gaussian of one width (lineshape model "gaussian").
+with an underdamped LO mode and an overdamped Drude–Lorentz bath, both with the exact $\coth$, and a Gaussian
+electronic width: every absorption–emission pair, and the thermalized exciton manifold as a whole, obeys the
+Kennard–Stepanov (McCumber) relation $\sigma_{SE}/\sigma_A \propto e^{-E/k_BT}$ across the whole band. The
+**Simple Model** of [001] (§3.3) replaces every line by a Gaussian of one width (lineshape model "gaussian");
+its 3LS and 4LS differ in geometry: fine structure for $\eta \gg 1$, a displaced line pair for $\eta \ll 1$.
 
 ### Gain threshold and cross section
 
@@ -100,9 +110,12 @@ $$
 
 ### Amplified spontaneous emission
 
-The material gain is $g(E) = -n_{QD}\,\sigma_{A,peak}\,\mathrm{OD_{NL}}(E)/\max \mathrm{OD_0}$ and a stripe of
-length $L$ emits $I(E) = A_{sp}(E)\,(e^{g_{net}L} - 1)/g_{net}$ with $g_{net} = \Gamma g - \alpha$ ([001] Fig. 9).
-The ASE threshold is the kink of $I(J)$ on log–log axes.
+The material gain is $g(E) = -n_{QD}\,\sigma_{A,peak}\,\mathrm{OD_{NL}}(E)/\max \mathrm{OD_0}$ ([002]:
+$g = -A\ln 10/d$) and the modal net gain $g_{net} = \Gamma g - \alpha$. Spontaneous emission is amplified along a
+stripe of length $L$, $dI(E)/dz = g_{net}(E)\,I(E) + A_{sp}(E)$, and every stimulated photon takes one excitation
+from the film, so the output never exceeds what the pump created and grows about linearly far above threshold.
+The ASE threshold is where the output leaves its spontaneous slope (1 for one-photon, 2 for two-photon pumping,
+the Rabi law's for resonant pumping) — and only where the net modal gain is positive ([001] Fig. 9; [004]).
 
 ### Gain dynamics
 
@@ -125,8 +138,9 @@ $\tau_{XX} = 310$ ps gives $\tau_{XXX} = 68.9$ ps.
   biexciton and exciton (default $\xi = 1$).
 * Surface trapping: a fraction $1 - \mathrm{PLQY}$ of excited dots cannot emit and absorbs deeper in the
   emission band ([000] Fig. 4a,b).
-* ASE saturates the gain–length product (a choice of this project; the papers are silent), and the gain
-  lifetime counts while net gain exceeds 1 % of the band absorption.
+* Where a paper's number is out of reach, `docs/reproduction.md` (generated from the code) says so and
+  `docs/model_notes.md` shows by computation why; the presets marked "calibrated" were fitted to named anchors.
+* The gain lifetime counts while net gain exceeds 1 % of the band absorption.
 * Where the papers are silent the choices are the project's own. The design is `docs/model.md` in the repository;
   the project's choices and the measured deviations from the papers are in `docs/model_notes.md`, and the
   references in `docs/references.md`.

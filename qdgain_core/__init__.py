@@ -10,7 +10,7 @@ from .level_schemes import level_scheme_variants
 from .dynamics import auger_rate, gain_dynamics
 from .ensemble import geometry_for, nonlinear_absorption
 from .excitation import fluence_from_n_avg, n_avg_from_fluence
-from .maps import phase_cuts, phase_map, phase_maps
+from .maps import HOLDS, default_hold, phase_cuts, phase_map, phase_maps
 from .measured import MeasuredPoint, datasets, measured_points
 from .observables import (
     all_thresholds,
@@ -37,6 +37,8 @@ __all__ = [
     "measured_points",
     "ASECurve",
     "COUNTING_SCHEMES",
+    "HOLDS",
+    "default_hold",
     "PhaseCuts",
     "StandardModel",
     "FIELD_SPECS",

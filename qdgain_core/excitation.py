@@ -1,4 +1,4 @@
-"""Pump fluence <-> <N> for the three pump modes of MODEL.md section 4."""
+"""Pump fluence <-> <N> for the three pump modes (docs/model.md, occupation statistics)."""
 
 from __future__ import annotations
 
@@ -20,14 +20,15 @@ def n_avg_from_fluence(params: GainParams, fluence_mj_cm2: np.ndarray) -> np.nda
     if params.pump_mode == "two_photon":
         return n_avg_two_photon(fluence_mj_cm2, params.pump_wavelength_nm, params.sigma2_gm, params.pulse_fwhm_fs)
     if params.pump_mode == "resonant":
-        return n_avg_resonant(fluence_mj_cm2, params.rabi_pi_fluence_mj_cm2, params.g_e)
+        return n_avg_resonant(fluence_mj_cm2, params.rabi_pi_fluence_mj_cm2, params.pump_sites)
     return n_avg_one_photon(fluence_mj_cm2, params.pump_wavelength_nm, params.sigma_pump_cm2)
 
 
 def fluence_from_n_avg(params: GainParams, n_avg: np.ndarray) -> np.ndarray:
     """Pump fluence (mJ/cm^2) giving <N> = ``n_avg``; inverse of ``n_avg_from_fluence``.
 
-    Resonant pumping saturates at <N> = g_e (pi pulse); larger values map to J_pi.
+    Resonant pumping saturates at <N> = the band-edge sites (``params.pump_sites``, a pi pulse);
+    larger values map to J_pi.
     """
     n_avg = np.asarray(n_avg, dtype=float)
     per_photon_mj = 1.0 / photon_fluence_cm2(1.0, params.pump_wavelength_nm)
@@ -36,7 +37,7 @@ def fluence_from_n_avg(params: GainParams, n_avg: np.ndarray) -> np.ndarray:
         photons = np.sqrt(n_avg * np.sqrt(2.0 * np.pi) * tau0_s / (params.sigma2_gm * GM_CM4_S))
         return photons * per_photon_mj
     if params.pump_mode == "resonant":
-        fraction = np.clip(n_avg / params.g_e, 0.0, 1.0)
+        fraction = np.clip(n_avg / params.pump_sites, 0.0, 1.0)
         theta = 2.0 * np.arcsin(np.sqrt(fraction))
         return params.rabi_pi_fluence_mj_cm2 * (theta / np.pi) ** 2
     return n_avg / params.sigma_pump_cm2 * per_photon_mj

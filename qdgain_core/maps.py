@@ -217,4 +217,5 @@ def phase_cuts(params: GainParams, chi_values: np.ndarray, eta_values: np.ndarra
         ratio_vs_eta=along_eta["sigma_ratio"].values[:, 0],
         stokes_vs_eta_mev=along_eta["n_th"].stokes_mev,
         hold=along_eta["n_th"].hold,
+        fine_structure_vs_eta_mev=along_eta["n_th"].fine_structure_mev,
     )

@@ -146,8 +146,9 @@ class PhaseCuts(_ByName):
     """The four 1-D cuts through the operating point ([000] Fig. 5a-d).
 
     ``n_th_vs_chi`` / ``ratio_vs_chi`` at the operating eta, ``n_th_vs_eta`` / ``ratio_vs_eta``
-    at the operating chi; ``stokes_vs_eta_mev`` is the Stokes shift of each eta point and
-    ``hold`` the quantity held along eta ("fine_structure" or "stokes").
+    at the operating chi; ``stokes_vs_eta_mev`` and ``fine_structure_vs_eta_mev`` are the
+    Stokes shift and fine structure of each eta point and ``hold`` the quantity held along
+    eta ("fine_structure" or "stokes").
     """
 
     chi: np.ndarray
@@ -158,6 +159,7 @@ class PhaseCuts(_ByName):
     ratio_vs_eta: np.ndarray
     stokes_vs_eta_mev: np.ndarray
     hold: str
+    fine_structure_vs_eta_mev: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
