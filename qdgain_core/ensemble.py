@@ -194,11 +194,6 @@ def counting_spec(params: GainParams, fine_structure_mev: float | None = None) -
     )
 
 
-def lumped_n_max(g_e: int, g_h: int) -> int:
-    """Largest exciton number kept explicitly in the transitions scheme without a second transition."""
-    return max(g_e, g_h, 2)
-
-
 @functools.lru_cache(maxsize=256)
 def _coefficients(spec: CountingSpec, fractions: tuple[float, float, float], n_max: int) -> np.ndarray:
     coeff = np.zeros((n_max + 1, N_LINES))
@@ -271,11 +266,6 @@ def coefficients_for(params: GainParams, fractions: tuple[float, float, float] |
 
 
 UNDOPED = (1.0, 0.0, 0.0)
-
-
-def single_exciton_coefficients(params: GainParams) -> np.ndarray:
-    """Line coefficients (L,) of a dot holding exactly one exciton and no extra electron."""
-    return coefficient_table(counting_spec(params), UNDOPED)[1]
 
 
 SIGMA_EFF_MASK = np.isin(np.arange(N_LINES), EMISSION_LINES + EXCITED_ABSORPTION)
