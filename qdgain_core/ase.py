@@ -92,7 +92,7 @@ import math
 import numpy as np
 from scipy.optimize import brentq
 
-from .constants import NM3_TO_CM3
+from .constants import LIGHT_CM_S, NM3_TO_CM3, PLANCK_MEV_S
 from .crossing import search_limit
 from .ensemble import coefficients_for, lines_for, od0_peak
 from .excitation import fluence_from_n_avg, n_avg_from_fluence
@@ -112,8 +112,6 @@ MAX_EXPONENT = 600.0
 SLOPE_MARGIN = 0.5
 FILM_INDEX = 1.8
 GUIDED_FRACTION = 1e-2
-PLANCK_MEV_S = 4.135667696e-12
-LIGHT_CM_S = 2.99792458e10
 TRANSPARENCY_TOLERANCE = 1e-3
 N_TRANSPARENCY_GRID = 96
 N_DEPLETION_GRID = 40

@@ -21,3 +21,9 @@ FWHM_PER_SIGMA = 2.0 * math.sqrt(2.0 * math.log(2.0))
 
 NM3_TO_CM3 = 1e-21
 """cm^3 per nm^3."""
+
+PLANCK_MEV_S = 4.135667696e-12
+"""Planck constant h in meV s."""
+
+LIGHT_CM_S = 2.99792458e10
+"""Speed of light in cm/s."""

@@ -375,11 +375,22 @@ def line_positions(
     return LinePositions(fixed, np.stack([esa, esa - trap_shift_mev], axis=2))
 
 
-def build_lines(bath: BathSpec, positions: LinePositions, lam_dl_mev: np.ndarray, xi: float, n_e: int = N_ENERGY_POINTS) -> LineSet:
+PROBE_MARGIN_MEV = 5.0
+
+
+def build_lines(
+    bath: BathSpec,
+    positions: LinePositions,
+    lam_dl_mev: np.ndarray,
+    xi: float,
+    n_e: int = N_ENERGY_POINTS,
+    probe_mev: np.ndarray | None = None,
+) -> LineSet:
     """Lines at ``positions`` for B lattice points (``lam_dl_mev`` (B,)) and K chi values.
 
     Exciton lines carry the full bath, ESA, trap ESA and XX emission the bath scaled by
     rho = (xi - 1)^2 (docs/model.md). Emission lines are the mirror of the absorption kernel.
+    The grid spans every line and, when given, the probe energy of each point (B,).
     """
     lam = np.atleast_1d(np.asarray(lam_dl_mev, dtype=float))
     rho = (xi - 1.0) ** 2
@@ -387,6 +398,10 @@ def build_lines(bath: BathSpec, positions: LinePositions, lam_dl_mev: np.ndarray
     margin = 7.0 * bath.width_sigma_mev(lam) + 10.0
     e_lo = np.minimum(fixed.min(axis=1), chi.min(axis=(1, 2))) - margin
     e_hi = np.maximum(fixed.max(axis=1), chi.max(axis=(1, 2))) + margin
+    if probe_mev is not None:
+        probe = np.broadcast_to(np.asarray(probe_mev, dtype=float), e_lo.shape)
+        e_lo = np.minimum(e_lo, probe - PROBE_MARGIN_MEV)
+        e_hi = np.maximum(e_hi, probe + PROBE_MARGIN_MEV)
     de = (e_hi - e_lo) / (n_e - 1)
     energy = e_lo[:, None] + de[:, None] * np.arange(n_e)[None, :]
     k_exc = absorption_kernels(lam, de, 1.0, bath, 2 * n_e)
@@ -479,7 +494,9 @@ def lines_for(params: GainParams) -> tuple[np.ndarray, np.ndarray, Geometry]:
     Cached on the (hashable) parameters; the returned arrays are read-only.
     """
     geometry = geometry_for(params)
-    lines = build_lines(bath_for(params), positions_for(params, geometry), np.array([lattice_width_mev(params, geometry)]), params.xi)
+    probe = None if params.probe_detuning_mev is None else np.array([params.e_a_mev + params.probe_detuning_mev])
+    lines = build_lines(bath_for(params), positions_for(params, geometry), np.array([lattice_width_mev(params, geometry)]), params.xi,
+                        probe_mev=probe)
     energy, full = lines.energy_mev[0], np.ascontiguousarray(lines.full()[0, 0])
     energy.flags.writeable = False
     full.flags.writeable = False
@@ -487,10 +504,12 @@ def lines_for(params: GainParams) -> tuple[np.ndarray, np.ndarray, Geometry]:
 
 
 def clear_caches() -> None:
-    """Empty the per-process caches of lines, geometries and coefficient tables (benchmarks: cold runs)."""
-    lines_for.cache_clear()
-    geometry_for.cache_clear()
-    _coefficients.cache_clear()
+    """Empty the per-process caches of lines, geometries, coefficients and quadratures (benchmarks: cold runs)."""
+    from .crossing import _grid_probabilities
+    from .statistics import _disorder_quadrature
+
+    for cached in (lines_for, geometry_for, _coefficients, _grid_probabilities, _disorder_quadrature):
+        cached.cache_clear()
 
 
 def od0_peak(params: GainParams) -> float:

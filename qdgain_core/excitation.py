@@ -15,8 +15,16 @@ from .statistics import (
 )
 
 
+def _checked(name: str, values: np.ndarray, unit: str) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(values)) or np.any(values < 0.0):
+        raise ValueError(f"{name}: need finite values >= 0 {unit}")
+    return values
+
+
 def n_avg_from_fluence(params: GainParams, fluence_mj_cm2: np.ndarray) -> np.ndarray:
     """<N> (excitons/dot) created by pump fluences ``fluence_mj_cm2`` (mJ/cm^2)."""
+    fluence_mj_cm2 = _checked("fluence_mj_cm2", fluence_mj_cm2, "mJ/cm^2")
     if params.pump_mode == "two_photon":
         return n_avg_two_photon(fluence_mj_cm2, params.pump_wavelength_nm, params.sigma2_gm, params.pulse_fwhm_fs)
     if params.pump_mode == "resonant":
@@ -30,7 +38,7 @@ def fluence_from_n_avg(params: GainParams, n_avg: np.ndarray) -> np.ndarray:
     Resonant pumping saturates at <N> = the band-edge sites (``params.pump_sites``, a pi pulse);
     larger values map to J_pi.
     """
-    n_avg = np.asarray(n_avg, dtype=float)
+    n_avg = _checked("n_avg", n_avg, "excitons/dot")
     per_photon_mj = 1.0 / photon_fluence_cm2(1.0, params.pump_wavelength_nm)
     if params.pump_mode == "two_photon":
         tau0_s = gaussian_tau0_s(params.pulse_fwhm_fs)

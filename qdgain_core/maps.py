@@ -38,16 +38,14 @@ from .ensemble import (
 from .lineshapes import lattice_for_eta, solve_lattice
 from .params import GainParams
 from .results import PhaseCuts, PhaseMap
-from .statistics import occupation_probabilities
 from .threshold_methods import line_functionals, method_for
-from .observables import probe_energy_mev
+from .observables import PEAK_COARSE_POINTS, peak_thresholds, probe_energy_mev
 
 MAP_QUANTITIES = ("n_th", "sigma_ratio")
 HOLDS = ("fine_structure", "stokes")
 MAX_STOKES_FRACTION = 0.5
 MAX_MAP_POINTS = 201 * 201
 MAX_PEAK_MAP_POINTS = 81 * 81
-PEAK_COARSE_POINTS = 41
 
 
 def default_hold(params: GainParams) -> str:
@@ -95,7 +93,9 @@ def phase_maps(
     if not spec.linear and chi.size * eta.size > MAX_PEAK_MAP_POINTS:
         raise ValueError(f"map size: the {method} method keeps whole spectra per point; allowed up to {MAX_PEAK_MAP_POINTS} points")
     if not (np.isfinite(chi).all() and np.isfinite(eta).all() and (eta > 0).all()):
-        raise ValueError("map axes: chi must be finite and eta finite and positive")
+        raise ValueError(
+            f"map axes: chi must be finite and eta finite and > 0 (got chi {chi.min():g}..{chi.max():g}, eta {eta.min():g}..{eta.max():g})"
+        )
     fine, reorg, lam_dl = _row_lattice(params, eta, hold)
     stokes = fine + 2.0 * reorg
     stokes_cap = MAX_STOKES_FRACTION * params.e_a_mev
@@ -107,7 +107,10 @@ def phase_maps(
         params.e_a_mev, fine, reorg_used, lam_xx, chi, params.xx_binding_mev, params.trap_shift_mev, params.trion_binding_mev,
         params.high_offset_mev,
     )
-    line_set = build_lines(bath_for(params), positions, lam_used, params.xi)
+    probe = None
+    if spec.probe:
+        probe = np.array([probe_energy_mev(params, e) for e in params.e_a_mev - fine - 2.0 * reorg_used])
+    line_set = build_lines(bath_for(params), positions, lam_used, params.xi, probe_mev=probe)
     specs = [counting_spec(params, float(f)) for f in fine]
     fractions = fractions_for(params)
     coeff = np.stack([coefficient_table(s, fractions) for s in specs])
@@ -117,11 +120,8 @@ def phase_maps(
     limit, _ = search_limit(params.pump_mode, params.pump_sites, params.n_search_max)
     batch = (eta.size, chi.size)
     if not spec.linear:
-        n_th = _peak_thresholds(params, coeff, ground, line_set.full(), limit)
+        n_th = _peak_thresholds(params, coeff, ground, line_set, limit)
     else:
-        probe = None
-        if spec.probe:
-            probe = np.array([probe_energy_mev(params, e) for e in params.e_a_mev - fine - 2.0 * reorg_used])
         reference = None
         if spec.reference is not None:
             weights = bare if spec.reference == "emission" else ground
@@ -130,7 +130,6 @@ def phase_maps(
         weights = np.einsum("bnl,bkl->bkn", coeff, integrals)
         n_th = first_crossing(linear_criterion(weights, params.pump_mode, params.pump_sites), batch, limit)
     held = {
-        "hold": hold,
         "fine_structure_mev": float(fine[0]) if hold == "fine_structure" else None,
         "stokes_mev": params.stokes_mev if hold == "stokes" else None,
         "xx_binding_mev": params.xx_binding_mev,
@@ -171,21 +170,22 @@ def _sigma_ratios(line_set: LineSet, single: np.ndarray, bare: np.ndarray) -> np
     return np.clip(sigma_eff.max(axis=-1) / bare_se[:, None], 0.0, None)
 
 
-def _peak_thresholds(params: GainParams, coeff: np.ndarray, ground: np.ndarray, lines: np.ndarray, limit: float) -> np.ndarray:
-    """Peak-method thresholds for lines (B, K, L, nE), one x column at a time (bounded memory)."""
-    sector = np.einsum("bnl,bkle->bkne", coeff, lines)
-    floor = params.gain_min_fraction * np.einsum("bl,bkle->bke", ground, lines).max(axis=-1)
-    n_max = coeff.shape[1] - 1
+PEAK_CHUNK_BYTES = 64 * 2**20
 
-    def criterion(x: np.ndarray) -> np.ndarray:
-        x = np.broadcast_to(x, (*lines.shape[:2], x.shape[-1]))
-        out = np.empty(x.shape)
-        for j in range(x.shape[-1]):
-            probs = occupation_probabilities(x[..., j], params.pump_mode, params.pump_sites, n_max)
-            out[..., j] = np.einsum("bkn,bkne->bke", probs, sector).min(axis=-1) + floor
-        return out
 
-    return first_crossing(criterion, lines.shape[:2], limit, n_coarse=PEAK_COARSE_POINTS)
+def _peak_thresholds(params: GainParams, coeff: np.ndarray, ground: np.ndarray, line_set: LineSet, limit: float) -> np.ndarray:
+    """Peak-method thresholds (B, K) in chunks of chi columns, so memory stays below PEAK_CHUNK_BYTES."""
+    b, k, _, n_e = line_set.chi_lines.shape
+    per_column = b * n_e * 8 * max(PEAK_COARSE_POINTS, coeff.shape[1] + len(FIXED_LINES) + len(CHI_LINES))
+    chunk = max(1, int(PEAK_CHUNK_BYTES // per_column))
+    out = np.empty((b, k))
+    for start in range(0, k, chunk):
+        columns = slice(start, min(start + chunk, k))
+        lines = LineSet(line_set.energy_mev, line_set.de_mev, line_set.fixed_lines, line_set.chi_lines[:, columns]).full()
+        sector = np.einsum("bnl,bkle->bkne", coeff, lines)
+        floor = params.gain_min_fraction * np.einsum("bl,bkle->bke", ground, lines).max(axis=-1)
+        out[:, columns] = peak_thresholds(params, sector, floor, limit)
+    return out
 
 
 def phase_map(

@@ -23,7 +23,7 @@ from .ensemble import (
     sigma_eff_weights_of,
     transition_counts,
 )
-from .params import COUNTING_SCHEMES, GainParams
+from .params import COUNTING_SCHEMES, PUMP_MODES, GainParams
 from .results import SEMap, Threshold
 from .statistics import doping_fractions, occupation_probabilities, poisson_probabilities
 from .threshold_methods import line_functionals, method_for
@@ -62,19 +62,37 @@ def gain_threshold(params: GainParams, method: str | None = None) -> Threshold:
     coeff = coefficients_for(params)
     limit, reason = search_limit(params.pump_mode, params.pump_sites, params.n_search_max)
     if not spec.linear:
-        sector_spectra = coeff @ lines
-        floor = params.gain_min_fraction * od0_peak(params)
-
-        def criterion(x: np.ndarray) -> np.ndarray:
-            probs = probabilities_at(x, params.pump_mode, params.pump_sites, coeff.shape[0] - 1)
-            return (probs @ sector_spectra).min(axis=-1) + floor
-
-        n_th = float(first_crossing(criterion, (), limit))
+        n_th = float(peak_thresholds(params, coeff @ lines, np.asarray(params.gain_min_fraction * od0_peak(params)), limit))
     else:
         integrals = method_functionals(params, method, energy, lines, geometry.emission_mev)
         n_th = float(first_crossing(linear_criterion(coeff @ integrals, params.pump_mode, params.pump_sites), (), limit))
     found = bool(np.isfinite(n_th))
     return Threshold(method, n_th if found else float("inf"), found, "" if found else reason)
+
+
+PEAK_COARSE_POINTS = 41
+
+
+def peak_thresholds(params: GainParams, sector: np.ndarray, floor: np.ndarray, limit: float) -> np.ndarray:
+    """`peak`-method thresholds for sector spectra (..., N, nE) with gain floors (...): the one criterion
+    max_E(-OD_NL) >= floor shared by the point threshold, the doping curve and the maps.
+
+    A single problem uses the 161-point search with Brent's method, batches 41 coarse points
+    (whole spectra per point and coarse value).
+    """
+    n_max = sector.shape[-2] - 1
+    batch = sector.shape[:-2]
+
+    def criterion(x: np.ndarray) -> np.ndarray:
+        if x.ndim == 1:
+            probs = probabilities_at(x, params.pump_mode, params.pump_sites, n_max)
+            return np.matmul(probs, sector).min(axis=-1) + floor[..., None]
+        probs = occupation_probabilities(x[..., 0], params.pump_mode, params.pump_sites, n_max)
+        return np.matmul(probs[..., None, :], sector)[..., 0, :].min(axis=-1)[..., None] + floor[..., None]
+
+    if batch == ():
+        return first_crossing(criterion, (), limit)
+    return first_crossing(criterion, batch, limit, n_coarse=PEAK_COARSE_POINTS)
 
 
 def all_thresholds(params: GainParams) -> dict[str, Threshold]:
@@ -108,12 +126,23 @@ def counting_threshold(
             f"counting_threshold: need 1 <= g_e, g_h, sites <= 8, 0 < search_max <= 100 and scheme in {list(COUNTING_SCHEMES)}, "
             f"got {g_e}, {g_h}, {sites}, {search_max}, {scheme!r}"
         )
+    if pump_mode not in PUMP_MODES:
+        raise ValueError(f"pump_mode: {pump_mode!r} is not one of {list(PUMP_MODES)}")
+    if not saturate and scheme != "transitions":
+        raise ValueError("saturate: the unsaturated form (eq. S3) exists only for scheme='transitions'")
+    if fractions is not None:
+        fractions = tuple(float(f) for f in fractions)
+        if len(fractions) != 3 or min(fractions) < 0 or abs(sum(fractions) - 1.0) > 1e-9:
+            raise ValueError(f"fractions: {fractions!r} must be three non-negative numbers (f0, f1, f2) summing to 1")
     if fractions is None:
         if float(n_doped).is_integer() and 0 <= n_doped <= 2:
             fractions = tuple(float(int(n_doped) == level) for level in (0, 1, 2))
         else:
             fractions = doping_fractions(n_doped)
-    spec = CountingSpec(scheme, g_e, g_h, sites, 1.0, False, (1.0, 0.0), (1.0, 0.0), 1.0, (1.0, 0.0), 1, 1.0, False)
+    spec = CountingSpec(
+        scheme=scheme, g_e=g_e, g_h=g_h, sites=sites, plqy=1.0, include_esa=False, ground_split=(1.0, 0.0),
+        emission_split=(1.0, 0.0), excited_strength=1.0, biexciton_split=(1.0, 0.0), high_g_h=1, high_strength=1.0, high_on=False,
+    )
     n_max = spec.n_max if saturate else UNSATURATED_N_MAX
     n_exc = np.arange(n_max + 1)
     weights = np.zeros(n_max + 1)
@@ -145,12 +174,14 @@ def threshold_vs_doping(params: GainParams, n_doped_values: np.ndarray, method: 
     values = np.asarray(n_doped_values, dtype=float).ravel()
     if values.size == 0 or values.size > 1000 or np.any(~np.isfinite(values)) or np.any((values < 0) | (values > 2)):
         raise ValueError("n_doped_values: need 1 to 1000 values in [0, 2] electrons/dot")
-    if not spec.linear:
-        return np.array([gain_threshold(params.with_updates(n_doped=float(v)), method).n_th for v in values])
     energy, lines, geometry = lines_for(params)
+    limit, _ = search_limit(params.pump_mode, params.pump_sites, params.n_search_max)
+    if not spec.linear:
+        sectors = np.stack([coefficients_for(params.with_updates(n_doped=float(v))) @ lines for v in values])
+        floor = np.full(values.size, params.gain_min_fraction * od0_peak(params))
+        return peak_thresholds(params, sectors, floor, limit)
     integrals = method_functionals(params, method, energy, lines, geometry.emission_mev)
     weights = np.stack([coefficients_for(params.with_updates(n_doped=float(v))) @ integrals for v in values])
-    limit, _ = search_limit(params.pump_mode, params.pump_sites, params.n_search_max)
     return first_crossing(linear_criterion(weights, params.pump_mode, params.pump_sites), (values.size,), limit)
 
 

@@ -12,15 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
-class _ByName:
-    """Read access by field name, ``result["n_th"]`` (the mapping form of v1's dict results)."""
-
-    def __getitem__(self, name: str):
-        return getattr(self, name)
-
-
 @dataclass(frozen=True)
-class StandardModel(_ByName):
+class StandardModel:
     """Standard-Model <N_th> versus dot diameter ([000] Fig. 4c inset): tau_XX scaled as V.
 
     ``n_th`` is inf where there is no gain up to the search limit; ``n_th_counting`` is the
@@ -142,7 +135,7 @@ class PhaseMap:
 
 
 @dataclass(frozen=True)
-class PhaseCuts(_ByName):
+class PhaseCuts:
     """The four 1-D cuts through the operating point ([000] Fig. 5a-d).
 
     ``n_th_vs_chi`` / ``ratio_vs_chi`` at the operating eta, ``n_th_vs_eta`` / ``ratio_vs_eta``

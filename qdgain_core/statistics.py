@@ -3,7 +3,7 @@
 * One-photon pumping: Poisson, <N> = sigma_pump J / E_pump (docs/model.md; [002] eq. S5).
 * Two-photon pumping: Poisson, <N> = sigma2 F^2 / (sqrt(2 pi) tau_0), F = J / E_pump,
   tau_0 = tau_FWHM / (2 sqrt(ln 2)), 1 GM = 1e-50 cm^4 s ([004]).
-* Resonant band-edge pumping: each of the g_e band-edge sites excited with probability
+* Resonant band-edge pumping: each of the g band-edge sites excited with probability
   sin^2(Theta/2), Theta = pi sqrt(J/J_pi) (Rabi picture, [001] section 3.3); N binomial.
 * Doping: grand-canonical fractions of neutral, singly and doubly charged dots
   Z = 1 + 2 e^{beta e(V-V_1S)} + e^{beta e(2V - 2V_1S - V_C)}, <n> = f_1 + 2 f_2
@@ -20,6 +20,8 @@ from scipy.special import gammaln
 
 from .constants import EV_TO_J, GM_CM4_S, K_B_MEV_PER_K, PLANCK_EV_NM
 N_DOPING_QUADRATURE = 41
+MAX_DISORDER_NODES = 4001
+MAX_POTENTIALS = 10000
 
 
 def photon_fluence_cm2(fluence_mj_cm2: np.ndarray, wavelength_nm: float) -> np.ndarray:
@@ -111,13 +113,14 @@ def _disorder_quadrature(sigma_reduced: float) -> tuple[np.ndarray, np.ndarray]:
 
     The fractions change over ~1 kT/e, so for sigma_1S of a few kT and more Gauss-Hermite
     nodes are too far apart (41 nodes erred by 9e-2 at 50 mV, 4 K); then trapezoids on
-    +-8 sigma with 4 points per kT are used (exponentially accurate for this smooth integrand).
+    +-8 sigma with 4 points per kT are used (exponentially accurate for this smooth integrand),
+    at most MAX_DISORDER_NODES (spacing 3.5 kT at 300 mV and 4 K, error ~1e-3 there).
     """
     if sigma_reduced <= 1.0:
         nodes, weights = np.polynomial.hermite_e.hermegauss(N_DOPING_QUADRATURE)
         nodes = sigma_reduced * nodes
     else:
-        nodes = np.linspace(-8.0 * sigma_reduced, 8.0 * sigma_reduced, int(min(64.0 * sigma_reduced, 40000)) | 1)
+        nodes = np.linspace(-8.0 * sigma_reduced, 8.0 * sigma_reduced, int(min(64.0 * sigma_reduced, MAX_DISORDER_NODES)) | 1)
         weights = np.exp(-0.5 * (nodes / sigma_reduced) ** 2)
         weights[[0, -1]] *= 0.5
     weights = weights / weights.sum()
@@ -146,11 +149,12 @@ def doping_fractions(
     Grand-canonical statistics of [002] eqs. S9-S14 with beta = 1/(k_B T) (T may be an
     effective temperature, [002] Fig. S5b); with ``sigma_1s_mv`` > 0 the fractions are
     averaged over a Gaussian distribution of V_1S (eq. S15-S16). The electrode potential is
-    solved so that f1 + 2 f2 = <n> (closed form without disorder, bisection with it).
+    solved so that f1 + 2 f2 = <n> (closed form without disorder, Brent's method with it).
     <n> = 0 and 2 are exact: (1, 0, 0) and (0, 0, 1).
     """
     if not 0.0 <= n_doped <= 2.0 or not np.isfinite(n_doped):
         raise ValueError(f"n_doped: {n_doped!r} is outside the allowed range [0, 2] electrons/dot")
+    _check_doping_settings(charging_energy_mev, temperature_k, sigma_1s_mv)
     if n_doped == 0.0:
         return 1.0, 0.0, 0.0
     if n_doped == 2.0:
@@ -198,7 +202,21 @@ def electrons_vs_potential(
     Electrons are injected as the potential goes *below* V_1S (reduction), so the
     reduced variable is beta e (V_1S - V) in the sign convention of the measured curve.
     """
+    _check_doping_settings(charging_energy_mev, temperature_k, sigma_1s_mv)
+    potential = np.asarray(potential_mv, dtype=float)
+    if potential.size > MAX_POTENTIALS or not np.all(np.isfinite(potential)) or not np.isfinite(v_1s_mv):
+        raise ValueError(f"potential_mv: need at most {MAX_POTENTIALS} finite potentials (mV) and a finite v_1s_mv")
     kt = K_B_MEV_PER_K * temperature_k
-    u = (v_1s_mv - np.asarray(potential_mv, dtype=float)) / kt
+    u = (v_1s_mv - potential) / kt
     f = _mean_fractions(u, -charging_energy_mev / kt, sigma_1s_mv / kt)
     return f[..., 1] + 2.0 * f[..., 2]
+
+
+def _check_doping_settings(charging_energy_mev: float, temperature_k: float, sigma_1s_mv: float) -> None:
+    """ValueError naming the setting unless T > 0 and V_C, sigma_1S are finite and >= 0."""
+    if not (np.isfinite(temperature_k) and temperature_k > 0.0):
+        raise ValueError(f"doping_temperature_k: {temperature_k!r} must be a finite temperature > 0 K")
+    if not (np.isfinite(charging_energy_mev) and charging_energy_mev >= 0.0):
+        raise ValueError(f"charging_energy_mev: {charging_energy_mev!r} must be finite and >= 0 meV")
+    if not (np.isfinite(sigma_1s_mv) and sigma_1s_mv >= 0.0):
+        raise ValueError(f"sigma_1s_mv: {sigma_1s_mv!r} must be finite and >= 0 mV")
