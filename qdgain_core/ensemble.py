@@ -23,7 +23,8 @@ Which line a transition uses follows the Einstein partners (docs/model.md):
   r_XX / (1 + r_XX) of that dot's excited-state absorption (``xx_strength``; 0 = the
   papers' phenomenology, no partner); charged dots
   absorb on the trion line (E_A - Delta_T) when empty and emit on the trion line
-  (E_SE - Delta_T) when excited; without ESA ([001] Fig. 8c-d) there are no correlation
+  (E_A - Delta_T - 2 lambda: the trion has no exchange fine structure, so its pair is displaced
+  by the lattice only) when excited; without ESA ([001] Fig. 8c-d) there are no correlation
   shifts: every dot uses the ground-state and single-exciton lines;
 * trapping ([000] Fig. 4a,b): a fraction 1 - PLQY of excited dots has no stimulated
   emission and absorbs on the trap-ESA line;
@@ -356,7 +357,7 @@ def line_positions(
 
     A at E_A, A_E at E_A - Delta_FS, their emission 2 lambda lower (SE_E at E_A - Delta_SS),
     XX at E_A - Delta_SS - Delta_XX, trion absorption at E_A - Delta_T and emission at
-    E_SE - Delta_T, the second transition at E_A + offset, ESA at E_A - chi Delta_SS and the
+    E_A - Delta_T - 2 lambda, the second transition at E_A + offset, ESA at E_A - chi Delta_SS and the
     trap ESA Delta_trap below it; the partner of XX emission (ESA_E) 2 lambda_XX above XX.
     """
     fine = np.atleast_1d(np.asarray(fine_structure_mev, dtype=float))
@@ -368,7 +369,7 @@ def line_positions(
     high = e_a + (0.0 if high_offset_mev is None else high_offset_mev)
     xx = se_e - xx_binding_mev
     fixed = np.stack(
-        [e_a, e_a - fine, e_a - 2.0 * lam, se_e, xx, xx + 2.0 * lam_xx, e_a - trion_binding_mev, se_e - trion_binding_mev, high, high - 2.0 * lam],
+        [e_a, e_a - fine, e_a - 2.0 * lam, se_e, xx, xx + 2.0 * lam_xx, e_a - trion_binding_mev, e_a - trion_binding_mev - 2.0 * lam, high, high - 2.0 * lam],
         axis=1,
     )
     esa = e_a_mev - np.asarray(chi, dtype=float)[None, :] * stokes[:, None]
@@ -446,7 +447,7 @@ def geometry_for(params: GainParams) -> Geometry:
         note=note,
         fine_structure_absorption_mev=params.e_a_mev - float(fine),
         trion_absorption_mev=params.e_a_mev - params.trion_binding_mev,
-        trion_emission_mev=params.e_a_mev - stokes - params.trion_binding_mev,
+        trion_emission_mev=params.e_a_mev - params.trion_binding_mev - 2.0 * float(reorg),
         high_absorption_mev=None if params.high_offset_mev is None else params.e_a_mev + params.high_offset_mev,
         biexciton_partner_mev=params.e_a_mev - stokes - params.xx_binding_mev + 2.0 * lam_xx,
         biexciton_reorganization_mev=lam_xx,

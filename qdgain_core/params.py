@@ -60,7 +60,7 @@ FIELD_SPECS: dict[str, FieldSpec] = {
     "xe_strength": _f("", 0.0, 10.0, "r_E: absorption strength of the emitting fine-structure state X_E relative to X_A (Einstein partner)"),
     "xx_strength": _f("", 0.0, 10.0, "r_XX: share r/(1+r) of a singly excited dot's ESA that goes into the emitting biexciton state (the Einstein partner of XX emission); 0 = none"),
     "thermalize": FieldSpec("bool", "", "excited dots emit from their thermalized exciton manifold (off: only X_E emits, the idealized 3LS of [001])"),
-    "trion_binding_mev": _f("meV", 0.0, 100.0, "trion binding Delta_T: charged dots absorb at E_A - Delta_T and emit at E_SE - Delta_T"),
+    "trion_binding_mev": _f("meV", 0.0, 100.0, "trion binding Delta_T: charged dots absorb at E_A - Delta_T and emit 2 lambda lower (no exchange fine structure)"),
     "high_offset_mev": FieldSpec("optional_float", "meV", "second transition (e.g. [002] 1S(e)-2S3/2(h)) above E_A (empty = off)", 10.0, 600.0),
     "high_g_h": FieldSpec("int", "", "hole degeneracy of the second transition (its holes fill after the g_h band-edge ones)", 1, 8),
     "high_strength": _f("", 0.01, 10.0, "oscillator strength of one second-transition pair relative to one band-edge pair"),

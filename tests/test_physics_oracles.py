@@ -697,7 +697,7 @@ def test_line_positions_by_hand():
     e_a, e_se = 2100.0, 2100.0 - 40.0
     expected = {
         "A": e_a, "A_E": e_a - fine, "SE_A": e_a - two_lam, "SE_E": e_se, "XX": e_se - 15.0, "TRION_A": e_a - 5.0,
-        "TRION_SE": e_se - 5.0, "HIGH_A": e_a + 200.0, "HIGH_SE": e_a + 200.0 - two_lam, "ESA": e_a - 0.6 * 40.0,
+        "TRION_SE": e_a - 5.0 - two_lam, "HIGH_A": e_a + 200.0, "HIGH_SE": e_a + 200.0 - two_lam, "ESA": e_a - 0.6 * 40.0,
         "TRAP": e_a - 0.6 * 40.0 - 30.0, "ESA_E": e_se - 15.0 + two_lam,
     }
     for name, position in expected.items():
