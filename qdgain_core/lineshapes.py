@@ -206,8 +206,10 @@ def drude_lorentz_real(t: np.ndarray, kt_mev: float, gamma_mev: float) -> np.nda
     relax = np.expm1(-gamma * t) + gamma * t
     denominator = nu * (nu * nu - gamma * gamma)
     linear = t * (nu / denominator).sum() - (1.0 / denominator).sum()
-    decaying = t[..., None] * nu < 40.0
-    exponential = np.where(decaying, np.exp(-np.minimum(t[..., None] * nu, 40.0)), 0.0) @ (1.0 / denominator)
+    exponential = np.zeros_like(t)
+    early = t < 40.0 / nu[0]
+    if early.any():
+        exponential[early] = np.exp(-np.minimum(t[early][:, None] * nu, 40.0)) @ (1.0 / denominator)
     tail = t * beta * beta / (4.0 * np.pi * np.pi * N_MATSUBARA)
     matsubara = (4.0 * gamma / beta) * (linear + exponential) + 4.0 * gamma * kt_mev * tail
     return relax / (gamma * np.tan(0.5 * beta * gamma)) + matsubara
