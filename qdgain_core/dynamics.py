@@ -7,7 +7,7 @@ this time scale (k(1, 0) = 0, as in [002]). Each n is a linear pure-death chain
 dF/dt = K F; it is solved exactly with the matrix-exponential propagator
 exp(K dt) on a uniform time grid (no time-stepping error; populations conserved because
 every column of K sums to zero). The band-integrated excited-state absorption A*(t) uses
-the ``band`` functional of MODEL.md section 5 applied to each (N, n) sector.
+the ``band`` functional of docs/model.md (section 5) applied to each (N, n) sector.
 """
 
 from __future__ import annotations

@@ -46,13 +46,13 @@ def _f(unit: str, lo: float, hi: float, text: str, log: bool = False) -> FieldSp
 
 
 FIELD_SPECS: dict[str, FieldSpec] = {
-    # level scheme ([000] Eqs. 6-7, MODEL.md section 2)
+    # level scheme ([000] Eqs. 6-7, docs/model.md section 2)
     "e_a_mev": _f("meV", 1000.0, 4000.0, "band-edge absorption energy E_A"),
     "stokes_mev": _f("meV", 0.0, 300.0, "Stokes shift Delta_SS = Delta_FS + 2 lambda"),
     "eta": _f("", 0.01, 100.0, "eta = Delta_FS / Delta_ph, fine structure over phonon width ([000] Eq. 7)", log=True),
     "chi": _f("", -2.0, 3.0, "chi = Delta_XX^A / Delta_SS: ESA peak at E_A - chi*Delta_SS ([000] Eq. 6)"),
     "xx_binding_mev": _f("meV", -150.0, 150.0, "emissive biexciton binding Delta_XX = PL_X - PL_XX (negative = repulsive, [004] Table 2)"),
-    "xi": _f("", 0.0, 3.0, "biexciton/exciton lattice displacement ratio; ESA reorganization (xi-1)^2 lambda (MODEL.md section 3)"),
+    "xi": _f("", 0.0, 3.0, "biexciton/exciton lattice displacement ratio; ESA reorganization (xi-1)^2 lambda (docs/model.md section 3)"),
     "g_e": FieldSpec("int", "", "1S(e) degeneracy g_e ([002] eq. S1)", 1, 8),
     "g_h": FieldSpec("int", "", "1S(h) degeneracy g_h ([002] eq. S1)", 1, 8),
     "counting": FieldSpec("choice", "", "counting scheme: transitions ([002] eqs. S1-S6) or sites ([001] section 3.3, Rabi picture)", choices=COUNTING_SCHEMES),
@@ -89,7 +89,7 @@ FIELD_SPECS: dict[str, FieldSpec] = {
     "sigma2_gm": _f("GM", 1.0, 1e9, "two-photon cross section (1 GM = 1e-50 cm^4 s, [004] Table 1)", log=True),
     "pulse_fwhm_fs": _f("fs", 1.0, 1e6, "pump pulse FWHM (two-photon rate)", log=True),
     "rabi_pi_fluence_mj_cm2": _f("mJ/cm^2", 1e-5, 100.0, "resonant pi-pulse fluence J_pi (Rabi saturation)", log=True),
-    # threshold definition (MODEL.md section 5)
+    # threshold definition (docs/model.md section 5)
     "threshold_method": FieldSpec("choice", "", "window ([000] Eq. 8), band ([002]), total, peak, probe ([002] Fig. 5d)", choices=THRESHOLD_METHODS),
     "gain_min_fraction": _f("", 1e-4, 0.5, "peak method: net gain must reach this fraction of max OD_0", log=True),
     "probe_detuning_mev": FieldSpec("optional_float", "meV", "probe method: probe energy minus E_A (empty = single-exciton SE peak)", -600.0, 300.0),

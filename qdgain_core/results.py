@@ -29,7 +29,7 @@ class StandardModel:
 
 @dataclass(frozen=True)
 class Threshold:
-    """Gain threshold <N_th> (excitons/dot) by one method of MODEL.md section 5.
+    """Gain threshold <N_th> (excitons/dot) by one method of docs/model.md section 5.
 
     ``n_th`` is ``math.inf`` and ``found`` False when there is no net gain up to the search
     limit; ``reason`` then says why. A zero threshold (e.g. <n_1S(e)> = 2) is ``0.0``.
