@@ -252,7 +252,7 @@ CLAIMS: tuple[Claim, ...] = (
         Claim(f"two-photon ASE threshold, {name}", "[004] Table 2", f"{paper} mJ/cm^2 (+/- 30 %)",
               lambda name=name: _fmt(_ase(name, True)[0]) + " mJ/cm^2",
               lambda name=name, paper=paper: _ase(name, True)[0] is not None and abs(_ase(name, True)[0] / paper - 1) <= 0.3,
-              "the film's volume fraction, confinement and loss and the pulse width are assumed, and the sigma_2 convention (excitations vs photons, a factor 2 in <N>) is not stated in [004]; the order 8.2 < 4.5 < 6.0 nm is reproduced")
+              "what is assumed (film, pulse, sigma_2 convention) scales the three shells together, and no common factor puts all three within 30 % (it would have to lie in 1.74-3.24, 0.92-1.71 and 2.46-4.56); the order 8.2 < 4.5 < 6.0 nm is reproduced (docs/model_notes.md)")
         for name, paper in (("qs_4p5nm", 1.5), ("qs_6p0nm", 1.7), ("qs_8p2nm", 1.0))
     ),
     *(
