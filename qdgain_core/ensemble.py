@@ -431,25 +431,28 @@ def geometry_for(params: GainParams) -> Geometry:
     reorg = lam_solved if gaussian else bath.fixed_reorganization_mev + lam_solved
     stokes = float(fine + 2.0 * reorg)
     phonon = bath.gaussian_sigma_mev if gaussian else float(np.sqrt(bath.bath_variance_per_lambda_mev * lam_solved))
-    esa = params.e_a_mev - params.chi * stokes
-    lam_xx = biexciton_reorganization_mev(params, reorg)
+    lam_xx = float(biexciton_reorganization_mev(params, reorg))
+    positions = line_positions(params.e_a_mev, fine, reorg, lam_xx, np.array([params.chi]), params.xx_binding_mev,
+                               params.trap_shift_mev, params.trion_binding_mev, params.high_offset_mev)
+    at = {name: float(positions.fixed[0, i]) for name, i in zip(LINE_NAMES, FIXED_LINES)}
+    at.update({LINE_NAMES[i]: float(positions.chi[0, 0, j]) for j, i in enumerate(CHI_LINES)})
     return Geometry(
         fine_structure_mev=float(fine),
         reorganization_mev=float(reorg),
         phonon_width_mev=float(phonon),
         stokes_mev=stokes,
         eta_effective=float(eta_eff),
-        absorption_mev=params.e_a_mev,
-        emission_mev=params.e_a_mev - stokes,
-        esa_mev=esa,
-        biexciton_emission_mev=params.e_a_mev - stokes - params.xx_binding_mev,
-        trap_esa_mev=esa - params.trap_shift_mev,
+        absorption_mev=at["A"],
+        emission_mev=at["SE_E"],
+        esa_mev=at["ESA"],
+        biexciton_emission_mev=at["XX"],
+        trap_esa_mev=at["TRAP"],
         note=note,
-        fine_structure_absorption_mev=params.e_a_mev - float(fine),
-        trion_absorption_mev=params.e_a_mev - params.trion_binding_mev,
-        trion_emission_mev=params.e_a_mev - params.trion_binding_mev - 2.0 * float(reorg),
-        high_absorption_mev=None if params.high_offset_mev is None else params.e_a_mev + params.high_offset_mev,
-        biexciton_partner_mev=params.e_a_mev - stokes - params.xx_binding_mev + 2.0 * lam_xx,
+        fine_structure_absorption_mev=at["A_E"],
+        trion_absorption_mev=at["TRION_A"],
+        trion_emission_mev=at["TRION_SE"],
+        high_absorption_mev=None if params.high_offset_mev is None else at["HIGH_A"],
+        biexciton_partner_mev=at["ESA_E"],
         biexciton_reorganization_mev=lam_xx,
     )
 

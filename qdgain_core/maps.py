@@ -22,9 +22,7 @@ from .crossing import first_crossing, linear_criterion, search_limit
 from .ensemble import (
     CHI_LINES,
     FIXED_LINES,
-    UNDOPED,
     LineSet,
-    bare_se_weights_of,
     bath_for,
     biexciton_reorganization_mev,
     build_lines,
@@ -39,7 +37,7 @@ from .lineshapes import lattice_for_eta, solve_lattice
 from .params import GainParams
 from .results import PhaseCuts, PhaseMap
 from .threshold_methods import line_functionals, method_for
-from .observables import PEAK_COARSE_POINTS, peak_thresholds, probe_energy_mev
+from .observables import PEAK_COARSE_POINTS, REFERENCE_WEIGHTS, peak_thresholds, probe_energy_mev
 
 MAP_QUANTITIES = ("n_th", "sigma_ratio")
 HOLDS = ("fine_structure", "stokes")
@@ -115,8 +113,7 @@ def phase_maps(
     fractions = fractions_for(params)
     coeff = np.stack([coefficient_table(s, fractions) for s in specs])
     single = np.stack([sigma_eff_weights_of(s) for s in specs])
-    ground = np.stack([coefficient_table(s, UNDOPED)[0] for s in specs])
-    bare = np.stack([bare_se_weights_of(s) for s in specs])
+    ground = np.stack([REFERENCE_WEIGHTS["absorption"](s) for s in specs])
     limit, _ = search_limit(params.pump_mode, params.pump_sites, params.n_search_max)
     batch = (eta.size, chi.size)
     if not spec.linear:
@@ -124,7 +121,7 @@ def phase_maps(
     else:
         reference = None
         if spec.reference is not None:
-            weights = bare if spec.reference == "emission" else ground
+            weights = np.stack([REFERENCE_WEIGHTS[spec.reference](s) for s in specs])
             reference = np.einsum("bl,ble->be", weights[:, list(FIXED_LINES)], line_set.fixed_lines)
         integrals = _map_functionals(method, line_set, probe, reference)
         weights = np.einsum("bnl,bkl->bkn", coeff, integrals)
@@ -137,7 +134,7 @@ def phase_maps(
         "n_doped": params.n_doped,
         "lineshape_model": params.lineshape_model,
     }
-    ratio = _sigma_ratios(line_set, single, bare)
+    ratio = _sigma_ratios(line_set, single, np.stack([REFERENCE_WEIGHTS["emission"](s) for s in specs]))
     n_th[outside] = np.nan
     ratio[outside] = np.nan
     return {

@@ -12,10 +12,11 @@ from .crossing import first_crossing, linear_criterion, probabilities_at, search
 from .ensemble import (
     COUNTING_RULES,
     CountingSpec,
-    bare_se_weights,
+    UNDOPED,
+    bare_se_weights_of,
+    coefficient_table,
     coefficients_for,
     counting_spec,
-    ground_coefficients,
     lines_for,
     nonlinear_absorption,
     od0_peak,
@@ -26,24 +27,29 @@ from .ensemble import (
 from .params import COUNTING_SCHEMES, PUMP_MODES, GainParams
 from .results import SEMap, Threshold
 from .statistics import doping_fractions, occupation_probabilities, poisson_probabilities
-from .threshold_methods import line_functionals, method_for
+from .threshold_methods import METHODS, line_functionals, method_for
 
 UNSATURATED_N_MAX = 80
 
 
-def reference_lines(params: GainParams, lines: np.ndarray) -> dict[str, np.ndarray]:
-    """The reference lines of the band methods: the bare single-exciton SE and OD_0 (…, nE)."""
-    return {
-        "emission": np.einsum("l,...le->...e", bare_se_weights(params), lines),
-        "absorption": np.einsum("l,...le->...e", ground_coefficients(params), lines),
-    }
+REFERENCE_WEIGHTS = {
+    "emission": bare_se_weights_of,
+    "absorption": lambda spec: coefficient_table(spec, UNDOPED)[0],
+}
+"""Line weights (L,) of each band method's reference line: the bare single-exciton SE, or OD_0."""
+assert set(REFERENCE_WEIGHTS) == {m.reference for m in METHODS.values() if m.reference}, "every band reference needs weights"
+
+
+def reference_line(params: GainParams, lines: np.ndarray, kind: str) -> np.ndarray:
+    """The reference line (…, nE) of a band method ("emission" or "absorption") for lines (…, L, nE)."""
+    return np.einsum("l,...le->...e", REFERENCE_WEIGHTS[kind](counting_spec(params)), lines)
 
 
 def method_functionals(params: GainParams, method: str, energy: np.ndarray, lines: np.ndarray, emission_mev: float) -> np.ndarray:
     """The linear functional of ``method`` on every line of the operating point, (L,)."""
     spec = method_for(method)
     probe = probe_energy_mev(params, emission_mev) if spec.probe else None
-    reference = reference_lines(params, lines)[spec.reference] if spec.reference else None
+    reference = reference_line(params, lines, spec.reference) if spec.reference else None
     return line_functionals(method, energy, np.asarray(energy[1] - energy[0]), lines, probe, reference)
 
 
@@ -196,12 +202,11 @@ def sigma_eff_ratio(params: GainParams) -> float:
     return float(sigma_ratio_from_lines(lines, params)[()])
 
 
-def sigma_ratio_from_lines(lines: np.ndarray, params: GainParams, single: np.ndarray | None = None, bare: np.ndarray | None = None) -> np.ndarray:
-    """sigma_eff/sigma_SE,bare for lines of shape (..., L, nE); coefficients (…, L) may be given per point."""
-    single = sigma_eff_weights_of(counting_spec(params)) if single is None else single
-    bare = bare_se_weights(params) if bare is None else bare
-    bare_se = np.einsum("...l,...le->...e", bare, lines).max(axis=-1)
-    sigma_eff = np.einsum("...l,...le->...e", single, lines)
+def sigma_ratio_from_lines(lines: np.ndarray, params: GainParams) -> np.ndarray:
+    """sigma_eff/sigma_SE,bare for lines of shape (..., L, nE)."""
+    spec = counting_spec(params)
+    bare_se = np.einsum("l,...le->...e", bare_se_weights_of(spec), lines).max(axis=-1)
+    sigma_eff = np.einsum("l,...le->...e", sigma_eff_weights_of(spec), lines)
     return np.clip(sigma_eff.max(axis=-1) / bare_se, 0.0, None)
 
 
