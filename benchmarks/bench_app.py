@@ -30,17 +30,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from flask import Flask
+
+from components import settings
+from components.callbacks import downloads, figure_tabs, live
+from components.panels import PANEL_TABS
+from components.server.cache_backend import configure_cache
+from components.state import AppState, default_state, state_to_store
+from components.url_state import to_query
+from tests.support.server_harness import free_port, http_ok, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from flask import Flask  # noqa: E402
-
-from components import cache, callbacks_export, callbacks_fast, callbacks_panels  # noqa: E402
-from components.panels import PANEL_TABS  # noqa: E402
-from components.state import AppState, default_state, state_to_store  # noqa: E402
-from components.url_state import to_query  # noqa: E402
-from server_harness import free_port, http_ok, wait_for  # noqa: E402
 
 SPECTRA_GRAPH = "graph-spectra"
 # Room for every state the browser run visits (about 20 cache entries per release), so the
@@ -67,21 +67,21 @@ def store_for(rng: random.Random) -> dict[str, Any]:
 
 
 def _draw_tab(tab: str, store: dict[str, Any]) -> Any:
-    return callbacks_panels.draw_tab(tab, {}, store, 31)
+    return figure_tabs.draw_tab(tab, {}, store, 31)
 
 
 CALLBACKS: dict[str, Callable[[dict], Any]] = {
-    "operating_point (spectra + readouts)": lambda store: callbacks_fast.update_operating_point({}, {}, store),
+    "operating_point (spectra + readouts)": lambda store: live.update_operating_point({}, {}, store),
     **{f"tab {tab.value} ({', '.join(tab.panel_ids)})": functools.partial(_draw_tab, tab.value) for tab in PANEL_TABS},
-    "readouts (ASE threshold, gain lifetime)": lambda store: callbacks_panels.update_readouts({}, store, 31),
-    "export_zip": callbacks_export.bundle_download,
+    "readouts (ASE threshold, gain lifetime)": lambda store: figure_tabs.update_readouts({}, store, 31),
+    "export_zip": downloads.bundle_download,
 }
 
 
 def bench_server(runs: int) -> dict[str, dict]:
     """Cold and warm milliseconds per callback body."""
     server = Flask("bench")
-    cache.configure_cache(server, {"QDGAIN_CACHE_THRESHOLD": "5000"})
+    configure_cache(server, settings.load({"QDGAIN_CACHE_THRESHOLD": "5000"}))
     rng = random.Random(1)
     results: dict[str, dict] = {}
     for name, func in CALLBACKS.items():
@@ -203,7 +203,7 @@ def server_command(use_gunicorn: bool) -> list[str]:
 
 def bench_browser(runs: int, use_gunicorn: bool = False) -> dict[str, dict]:
     """Browser latencies against the app on a free loopback port."""
-    from browser_support import browser_unavailable_reason, make_chrome_driver
+    from tests.support.browser import browser_unavailable_reason, make_chrome_driver
     from selenium.webdriver.common.keys import Keys
 
     reason = browser_unavailable_reason()

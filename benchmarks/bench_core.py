@@ -14,14 +14,19 @@ import json
 import os
 import platform
 import statistics
-import sys
 import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from qdgain_core import GainParams, all_thresholds, ase_curve, gain_dynamics, nonlinear_absorption, phase_maps, sigma_eff_ratio  # noqa: E402
+from qdgain_core import (
+    GainParams,
+    all_thresholds,
+    ase_curve,
+    gain_dynamics,
+    nonlinear_absorption,
+    phase_maps,
+    sigma_eff_ratio,
+)
 from qdgain_core.ensemble import clear_caches  # noqa: E402
 
 

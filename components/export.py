@@ -22,11 +22,10 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from components.panels import PANELS, Panel
+from components.state import AppState, state_to_store
+from components.url_state import format_query_value, to_query
 from qdgain_core import FIELD_SPECS, __version__
-
-from .panels import PANELS, Panel
-from .state import AppState, state_to_store
-from .url_state import format_query_value, to_query
 
 TAG = re.compile(r"<[^>]+>")
 

@@ -108,7 +108,7 @@ def advanced_groups() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """ADVANCED_GROUPS plus an "Other" group for any field not placed anywhere.
 
     A field the core adds later still gets a control (under "Other", labelled by its name)
-    rather than breaking the page; ``tests/test_callbacks.py`` fails until it is placed and
+    rather than breaking the page; ``tests/web/test_callbacks.py`` fails until it is placed and
     labelled here.
     """
     placed = set(MAIN_FIELDS) | {name for _, names in ADVANCED_GROUPS for name in names}

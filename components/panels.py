@@ -16,19 +16,31 @@ import numpy as np
 import plotly.graph_objects as go
 
 import qdgain_core as core
+from components import computed
+from components.figures.ase import (
+    ase_output_figure,
+    ase_spectra_figure,
+    scheme_comparison_figure,
+)
+from components.figures.common import Marker
+from components.figures.doping import (
+    electrons_vs_potential_figure,
+    threshold_vs_doping_figure,
+)
+from components.figures.dynamics import a_star_figure, gain_lifetime_figure
+from components.figures.maps import (
+    computed_rows,
+    hold_caption,
+    phase_cut_figure,
+    phase_heatmap_figure,
+    se_map_figure,
+)
+from components.figures.spectra import cross_section_figure, spectra_figure
+from components.presets import PRESET_CHOICES, measured
+from components.state import AppState
 from qdgain_core import GainParams
 from qdgain_core.constants import K_B_MEV_PER_K
 from qdgain_core.maps import MAX_STOKES_FRACTION
-
-from . import cache
-from .figures_ase import ase_output_figure, ase_spectra_figure, scheme_comparison_figure
-from .figures_common import Marker
-from .figures_doping import electrons_vs_potential_figure, threshold_vs_doping_figure
-from .figures_dynamics import a_star_figure, gain_lifetime_figure
-from .figures_maps import computed_rows, hold_caption, phase_cut_figure, phase_heatmap_figure, se_map_figure
-from .figures_spectra import cross_section_figure, spectra_figure
-from .presets import PRESET_CHOICES, measured
-from .state import AppState
 
 POTENTIAL_POINTS = 201
 
@@ -53,12 +65,12 @@ def no_gain_reason(params: GainParams) -> str:
 
 def operating_threshold(params: GainParams) -> float:
     """<N_th> of the operating method (inf when there is no gain)."""
-    return cache.thresholds(params)[params.threshold_method].n_th
+    return computed.thresholds(params)[params.threshold_method].n_th
 
 
 def operating_eta(params: GainParams) -> float:
     """The eta the operating point realises (the cuts are drawn through it)."""
-    eta = cache.spectra(params).geometry.eta_effective
+    eta = computed.spectra(params).geometry.eta_effective
     return eta if eta > 0 else params.eta
 
 
@@ -91,15 +103,15 @@ def anchor_markers(quantity: str, axis: str) -> list[Marker]:
 
 
 def _spectra(state: AppState) -> go.Figure:
-    return spectra_figure(cache.spectra(state.params))
+    return spectra_figure(computed.spectra(state.params))
 
 
 def _cross_sections(state: AppState) -> go.Figure:
-    return cross_section_figure(cache.spectra(state.params))
+    return cross_section_figure(computed.spectra(state.params))
 
 
 def _se_map(state: AppState) -> go.Figure:
-    return se_map_figure(cache.se_map(state.params))
+    return se_map_figure(computed.se_map(state.params))
 
 
 def stokes_limit_mev(params: GainParams) -> float:
@@ -110,7 +122,7 @@ def stokes_limit_mev(params: GainParams) -> float:
 def _phase(quantity: str) -> Callable[[AppState], go.Figure]:
     def build(state: AppState) -> go.Figure:
         params = state.params
-        maps = cache.phase_maps(params, state.view.map_points, state.hold)
+        maps = computed.phase_maps(params, state.view.map_points, state.hold)
         operating = Marker("operating point", params.chi, operating_eta(params))
         return phase_heatmap_figure(maps[quantity], operating, preset_markers(), no_gain_reason(params),
                                     stokes_limit_mev(params))
@@ -125,19 +137,19 @@ CUT_VALUES = {("n_th", "chi"): "n_th_vs_chi", ("n_th", "eta"): "n_th_vs_eta",
 def _cut(quantity: str, axis: str) -> Callable[[AppState], go.Figure]:
     def build(state: AppState) -> go.Figure:
         params = state.params
-        cuts = cache.phase_cuts(params, state.view.map_points, state.hold)
+        cuts = computed.phase_cuts(params, state.view.map_points, state.hold)
         eta = operating_eta(params)
         x_now = params.chi if axis == "chi" else eta
-        y_now = operating_threshold(params) if quantity == "n_th" else cache.sigma_ratio(params)
+        y_now = operating_threshold(params) if quantity == "n_th" else computed.sigma_ratio(params)
         fixed = f"η = {eta:.3g}" if axis == "chi" else f"χ = {params.chi:.3g}"
         x_values = cuts.chi if axis == "chi" else cuts.eta
         extra = {}
         if axis == "eta":
             limit = stokes_limit_mev(params)
-            computed = computed_rows(cuts.stokes_vs_eta_mev, limit)
+            rows_computed = computed_rows(cuts.stokes_vs_eta_mev, limit)
             extra = {"stokes_mev": cuts.stokes_vs_eta_mev, "stokes_limit_mev": limit,
-                     "hold_text": hold_caption(cuts.hold, cuts.stokes_vs_eta_mev, computed,
-                                               fine_structure_mev=cache.spectra(params).geometry.fine_structure_mev)}
+                     "hold_text": hold_caption(cuts.hold, cuts.stokes_vs_eta_mev, rows_computed,
+                                               fine_structure_mev=computed.spectra(params).geometry.fine_structure_mev)}
         return phase_cut_figure(x_values, getattr(cuts, CUT_VALUES[quantity, axis]), axis=axis, quantity=quantity,
                                 method=params.threshold_method, operating=Marker("operating point", x_now, y_now),
                                 fixed_text=fixed, anchors=anchor_markers(quantity, axis),
@@ -149,7 +161,7 @@ def _cut(quantity: str, axis: str) -> Callable[[AppState], go.Figure]:
 def _doping_threshold(state: AppState) -> go.Figure:
     params = state.params
     return threshold_vs_doping_figure(
-        cache.doping_axis(), cache.threshold_vs_doping(params), method=params.threshold_method,
+        computed.doping_axis(), computed.threshold_vs_doping(params), method=params.threshold_method,
         operating=Marker("operating point", params.n_doped, operating_threshold(params)),
         measured=measured_markers("n_th", "n_doped"), paper_model=measured_markers("n_th", "n_doped", "paper_model"),
         no_gain_reason=no_gain_reason(params),
@@ -175,23 +187,23 @@ def _doping_potential(state: AppState) -> go.Figure:
 
 
 def _ase_output(state: AppState) -> go.Figure:
-    return ase_output_figure(cache.ase(state.params))
+    return ase_output_figure(computed.ase(state.params))
 
 
 def _ase_spectra(state: AppState) -> go.Figure:
-    return ase_spectra_figure(cache.ase(state.params))
+    return ase_spectra_figure(computed.ase(state.params))
 
 
 def _ase_schemes(state: AppState) -> go.Figure:
-    return scheme_comparison_figure(cache.scheme_curves(state.params))
+    return scheme_comparison_figure(computed.scheme_curves(state.params))
 
 
 def _dynamics_astar(state: AppState) -> go.Figure:
-    return a_star_figure(cache.dynamics(state.params), state.params.n_avg)
+    return a_star_figure(computed.dynamics(state.params), state.params.n_avg)
 
 
 def _dynamics_lifetime(state: AppState) -> go.Figure:
-    dynamics = cache.dynamics(state.params)
+    dynamics = computed.dynamics(state.params)
     operating = Marker("operating point", state.params.n_avg, dynamics.operating_gain_lifetime_ps)
     return gain_lifetime_figure(dynamics, operating, measured_markers("gain_lifetime_ps", "n_avg"))
 

@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from components.fields import MAIN_FIELDS
+from components.presets import PRESET_CHOICES, preset_params
 from qdgain_core import GainParams, coerce_params, rounded
 from qdgain_core.maps import HOLDS, default_hold
-
-from .fields import MAIN_FIELDS
-from .presets import PRESET_CHOICES, preset_params
 
 MAP_POINTS_RANGE = (11, 81)
 DEFAULT_MAP_POINTS = 31

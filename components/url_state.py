@@ -13,10 +13,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from components.presets import PRESET_CHOICES, preset_params
+from components.state import (
+    AppState,
+    ViewState,
+    canonical,
+    canonical_hold,
+    clamp_map_points,
+    default_state,
+)
 from qdgain_core import FIELD_SPECS, coerce_params
-
-from .presets import PRESET_CHOICES, preset_params
-from .state import AppState, ViewState, canonical, canonical_hold, clamp_map_points, default_state
 
 MAX_QUERY_CHARS = 4000
 MAX_QUERY_FIELDS = 200

@@ -267,7 +267,7 @@ CLAIMS: tuple[Claim, ...] = (
 HEADER = """# Reproduction table: paper claims against the model
 
 Generated from the code by `python -m qdgain_core reproduce --write docs/reproduction.md`
-(`qdgain_core/reproduction.py`); `tests/test_reproduction.py` fails when this file is stale.
+(`qdgain_core/reproduction.py`); `tests/core/test_reproduction.py` fails when this file is stale.
 Papers: [references](references.md). Causes of the deviations: [model notes](model_notes.md).
 
 | claim | paper, figure | paper | model | status |

@@ -5,7 +5,7 @@ dependencies and the initial callbacks), then repeatedly drags one of the slider
 eta or <n_1S(e)>: a drag is a series of small moves, each replayed as the renderer does
 it (the callbacks reading the slider's ``drag_value``, then everything downstream, each
 response feeding the next call); the release sets ``value``, and the Python mirrors of the
-browser-side callbacks (``tests/browser_side.py``) write the number input and hand the
+browser-side callbacks (``tests/support/browser_side.py``) write the number input and hand the
 committed values to the open tab, so the state, readout and phase-tab callbacks run as
 they do in the browser. Between moves the user waits 40-120 ms (about ten updates a
 second); after a release the user looks at the figures for ``--think`` seconds (2-8 s).
@@ -48,10 +48,8 @@ from typing import Any
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-from dash_client import Callback, CallResult, DashClient, prop_id  # noqa: E402
-from server_harness import gunicorn_server, redis_server  # noqa: E402
+from tests.support.dash_client import Callback, CallResult, DashClient, prop_id
+from tests.support.server_harness import gunicorn_server, redis_server
 
 DRAG_FIELDS = ("chi", "eta", "n_doped")
 STEP_PAUSE_S = (0.04, 0.12)

@@ -40,12 +40,12 @@ ROOT = Path(__file__).resolve().parents[1]
 COPIED_DIRS = ("qdgain_core", "tests")
 COPIED_FILES = ("pytest.ini", "pyproject.toml", "conftest.py", "setup.cfg", "tox.ini")
 CORE_TESTS = (
-    "tests/test_core_physics.py",
-    "tests/test_core_api.py",
-    "tests/test_anchors.py",
-    "tests/test_presets_measured.py",
-    "tests/test_physics_oracles.py",
-    "tests/test_ase.py",
+    "tests/core/test_core_physics.py",
+    "tests/core/test_core_api.py",
+    "tests/core/test_anchors.py",
+    "tests/core/test_presets_measured.py",
+    "tests/core/test_physics_oracles.py",
+    "tests/core/test_ase.py",
 )
 DEFAULT_TIMEOUT_S = 600.0
 

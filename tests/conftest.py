@@ -2,7 +2,7 @@
 
 import pytest
 
-from browser_support import browser_unavailable_reason, make_chrome_driver
+from tests.support.browser import browser_unavailable_reason, make_chrome_driver
 
 
 @pytest.fixture(scope="module")

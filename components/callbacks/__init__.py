@@ -1,0 +1,13 @@
+"""Everything that registers with Dash: server callbacks by job, and every browser-side callback (``browser``)."""
+
+from __future__ import annotations
+
+from components.callbacks import browser, commit, downloads, figure_tabs, live, views
+
+MODULES = (commit, live, figure_tabs, downloads, views, browser)
+
+
+def register_callbacks() -> None:
+    """Register every callback of the dashboard (call once, before ``secure_app``)."""
+    for module in MODULES:
+        module.register()

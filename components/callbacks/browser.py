@@ -1,0 +1,74 @@
+"""Every browser-side callback (assets/clientside.js), registered in one place.
+
+* ``syncSlider``: a slider and its number input show one value (log10 positions for log
+  fields); a preset or link writes both.
+* ``gateTabs``: hands the committed control values to the open figure tab only
+  (``figure_tabs``).
+* ``showView``: the dashboard or the About view.
+* ``writeQuery``, ``tabsFromHash``, ``writeHash``, ``currentLink``: the state in the URL.
+
+The URL is rewritten with ``history.replaceState`` from the store's query string, so it
+follows every committed change without reloading, adding history entries, or feeding back
+into the state callback (which reads the URL only on page load). The open tab lives in the
+URL hash (``#ase``, ``#about``) the same way.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import ClientsideFunction, Input, Output, State
+
+from components import fields, ids
+from components.ids import ID
+from components.panels import PANEL_TABS
+
+NAMESPACE = "qdgain"
+
+
+def register() -> None:
+    """Register the clientside callbacks."""
+    for name in fields.MAIN_FIELDS:
+        dash.clientside_callback(
+            ClientsideFunction(NAMESPACE, "syncSlider"),
+            Output(ids.slider(name), "value"), Output(ids.number(name), "value"),
+            Input(ids.slider(name), "value"), Input(ids.number(name), "value"), Input(ID.APPLIED_STORE, "data"),
+            State(ID.SLIDER_SPECS, "data"),
+        )
+    dash.clientside_callback(
+        ClientsideFunction(NAMESPACE, "gateTabs"),
+        [Output(ids.commit_store(tab.value), "data") for tab in PANEL_TABS],
+        [Input(ids.number(n), "value") for n in fields.MAIN_FIELDS]
+        + [Input(ID.REVISION_STORE, "data"), Input(ID.MAP_POINTS, "value"), Input(ID.MAP_HOLD, "value"),
+           Input(ID.PANEL_TABS, "value"), Input(ID.VIEW, "value")],
+        [State(ids.drawn_store(tab.value), "data") for tab in PANEL_TABS] + [State(ID.TAB_NAMES, "data")],
+    )
+    dash.clientside_callback(
+        ClientsideFunction(NAMESPACE, "showView"),
+        Output(ID.DASHBOARD_VIEW, "hidden"),
+        Output(ID.ABOUT_VIEW, "hidden"),
+        Input(ID.VIEW, "value"),
+        State(ID.TAB_NAMES, "data"),
+    )
+    dash.clientside_callback(
+        ClientsideFunction(NAMESPACE, "writeQuery"),
+        Input(ID.STATE_STORE, "data"),
+    )
+    dash.clientside_callback(
+        ClientsideFunction(NAMESPACE, "tabsFromHash"),
+        Output(ID.VIEW, "value"),
+        Output(ID.PANEL_TABS, "value"),
+        Input(ID.LOCATION, "hash"),
+        State(ID.TAB_NAMES, "data"),
+    )
+    dash.clientside_callback(
+        ClientsideFunction(NAMESPACE, "writeHash"),
+        Input(ID.VIEW, "value"),
+        Input(ID.PANEL_TABS, "value"),
+        State(ID.TAB_NAMES, "data"),
+    )
+    dash.clientside_callback(
+        ClientsideFunction(NAMESPACE, "currentLink"),
+        Output(ID.COPY_LINK, "content"),
+        Input(ID.COPY_LINK, "n_clicks"),
+        prevent_initial_call=True,
+    )

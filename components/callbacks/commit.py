@@ -1,0 +1,232 @@
+"""From controls to one validated state: the only place where control values become parameters.
+
+Two server callbacks and a browser-side sync:
+
+* ``apply_state`` (URL on load, preset, reset) writes every control. It runs rarely, so its
+  many outputs cost nothing on a slider move.
+* ``update_state`` (number inputs, advanced fields, map resolution, preset) validates with
+  ``coerce_params`` (clamps and rejections become visible notices) and writes the store:
+  the committed state for the slow panels, the URL and the export. Two outputs, so a
+  commit re-renders little.
+* ``update_hold_control`` (lineshape model) disables the hold the model cannot use (the
+  Gaussian Simple Model holds the Stokes shift only) and says why beside the choice.
+* ``update_revision`` (advanced fields only) gives the fast path the non-slider parameters;
+  it is not downstream of any slider, so Dash never holds the spectra back for it.
+* slider <-> number input of each main field are kept in step in the browser
+  (``assets/clientside.js``), which also sets both from ``apply_state``'s main values:
+  the number input always holds the value in its unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import dash
+from dash import Input, Output, State, html, no_update
+
+from components import fields, ids
+from components.callbacks.delta import if_changed
+from components.callbacks.guard import guarded, triggered_ids
+from components.ids import ID
+from components.page.controls import display_value, hold_note, hold_options, raw_value
+from components.presets import PRESET_CHOICES, preset_params, preset_summary
+from components.state import (
+    AppState,
+    ViewState,
+    canonical,
+    canonical_hold,
+    clamp_map_points,
+    resolve_hold,
+    state_from_store,
+    state_to_store,
+)
+from components.url_state import parse_query, to_query
+from qdgain_core import FIELD_SPECS, GainParams, coerce_params
+
+MAX_NOTICES = 12
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The state a trigger leads to, and the notices to show."""
+
+    state: AppState
+    notices: tuple[str, ...]
+
+
+def _valid_preset(name: Any) -> str | None:
+    return name if isinstance(name, str) and name in PRESET_CHOICES else None
+
+
+def notice_children(notices: tuple[str, ...]) -> Any:
+    """Notice list for the page (empty string when there is nothing to say)."""
+    if not notices:
+        return ""
+    return html.Ul([html.Li(text) for text in notices[:MAX_NOTICES]], className="notice-list")
+
+
+# --- URL, preset, reset -> controls ---------------------------------------------------------------------------
+
+
+def resolve_applied(trigger: set[str], search: Any, preset: Any, map_points: Any, hold: Any = None) -> Resolution:
+    """State to load: the URL on page load (empty trigger) or URL change; else the preset (reset too).
+
+    A preset or reset keeps the view settings (map resolution, hold) where the new model can use them.
+    """
+    if not trigger or ID.LOCATION in trigger:
+        state, notices = parse_query(search if isinstance(search, str) else "")
+        return Resolution(state, tuple(notices))
+    name = _valid_preset(preset)
+    notices = () if name or preset in (None, "") else (f"preset: {preset!r} is not a known preset",)
+    points, _ = clamp_map_points(map_points)
+    params = canonical(preset_params(name))
+    kept_hold, _ = canonical_hold(hold, params)
+    return Resolution(AppState(params, ViewState(points, name, kept_hold)), notices)
+
+
+def applied_outputs(resolution: Resolution) -> dict[str, Any]:
+    """Every control set to the resolved state (main fields through the browser-side sync)."""
+    state = resolution.state
+    params = state.params
+    return {
+        "main": {n: getattr(params, n) for n in fields.MAIN_FIELDS},
+        "advanced": {n: display_value(n, getattr(params, n)) for n in fields.advanced_fields()},
+        "map_points": state.view.map_points,
+        "hold": state.hold,
+        "preset": state.view.preset,
+        "preset_info": preset_summary(state.view.preset),
+        "notices": notice_children(resolution.notices),
+    }
+
+
+def _apply_failure(message: str) -> dict[str, Any]:
+    return {
+        "main": no_update,
+        "advanced": {n: no_update for n in fields.advanced_fields()},
+        "map_points": no_update, "hold": no_update, "preset": no_update, "preset_info": no_update,
+        "notices": notice_children((message,)),
+    }
+
+
+@guarded(_apply_failure)
+def apply_state(search: Any, preset: Any, reset: Any, map_points: Any = None, hold: Any = None) -> dict[str, Any]:
+    """Callback body: load the shared link, a preset or the reset values into every control."""
+    return applied_outputs(resolve_applied(triggered_ids(), search, preset, map_points, hold))
+
+
+# --- controls -> validated state ------------------------------------------------------------------------------
+
+
+def params_from_controls(numbers: Mapping[str, Any], advanced: Mapping[str, Any],
+                         base: GainParams) -> tuple[GainParams, list[str]]:
+    """Validated, canonical parameters from control values; unusable values keep ``base``'s, with a notice."""
+    raw: dict[str, Any] = {name: numbers.get(name) for name in fields.MAIN_FIELDS if name in numbers}
+    raw.update({name: raw_value(name, advanced[name]) for name in fields.advanced_fields() if name in advanced})
+    optional = {name for name, spec in FIELD_SPECS.items() if spec.kind == "optional_float"}
+    params, notices = coerce_params({k: v for k, v in raw.items() if v is not None or k in optional}, base)
+    missing = [fields.label(k) for k, v in raw.items() if v is None and k not in optional]
+    if missing:
+        notices.append(f"empty value for {', '.join(missing)}; kept the previous value")
+    return canonical(params), notices
+
+
+def resolve_controls(numbers: Mapping[str, Any], advanced: Mapping[str, Any], map_points: Any, preset: Any,
+                     store: Any, hold: Any = None) -> Resolution:
+    """Validated state from the controls; unusable values keep the previous (stored) value, with a notice.
+
+    ``hold`` None (no choice sent) keeps the stored one; a hold the model cannot use (the
+    Gaussian Simple Model and "fine_structure") becomes the model's default, with a notice.
+    """
+    previous, notices = state_from_store(store)
+    params, param_notices = params_from_controls(numbers, advanced, previous.params)
+    points, point_notice = clamp_map_points(map_points)
+    kept_hold, hold_notice = canonical_hold(previous.view.hold if hold is None else hold, params)
+    notices += param_notices + [n for n in (point_notice, hold_notice) if n]
+    return Resolution(AppState(params, ViewState(points, _valid_preset(preset), kept_hold)), tuple(notices))
+
+
+def _state_failure(message: str) -> dict[str, Any]:
+    return {"store": no_update, "notices": notice_children((message,))}
+
+
+@guarded(_state_failure)
+def update_state(numbers: Mapping[str, Any], advanced: Mapping[str, Any], map_points: Any, preset: Any,
+                 store: Any = None, shown_notices: Any = None, hold: Any = None) -> dict[str, Any]:
+    """Callback body: validate every control into the committed state (store and notices)."""
+    numbers, advanced = (v if isinstance(v, Mapping) else {} for v in (numbers, advanced))
+    resolution = resolve_controls(numbers, advanced, map_points, preset, store, hold)
+    state = resolution.state
+    new_store = state_to_store(state, to_query(state))
+    return {"store": no_update if store == new_store else new_store,
+            "notices": if_changed(notice_children(resolution.notices), shown_notices)}
+
+
+def _hold_failure(message: str) -> dict[str, Any]:
+    return {"options": no_update, "value": no_update, "note": message}
+
+
+@guarded(_hold_failure)
+def update_hold_control(lineshape_model: Any, hold: Any = None, shown_note: Any = None) -> dict[str, Any]:
+    """Callback body: the hold choices the lineshape model allows, the choice moved to a usable one, and why.
+
+    The Gaussian Simple Model has no lattice width to dress, so "fine structure" is disabled
+    and the choice moves to "Stokes shift"; the note beside the choice says so.
+    """
+    params, _ = coerce_params({"lineshape_model": lineshape_model}, GainParams())
+    usable, _ = resolve_hold(hold, params)
+    return {"options": hold_options(params), "value": no_update if usable == hold else usable,
+            "note": if_changed(hold_note(params), shown_note)}
+
+
+@guarded(lambda message: no_update)
+def update_revision(advanced: Mapping[str, Any], revision: Any = None) -> Any:
+    """Callback body: the advanced parameters alone, for the fast path (``{"params": {...}}``).
+
+    The fast path reads them from here rather than from the store, because nothing here
+    waits on a slider move: a slider's own position and number input carry the rest.
+    """
+    previous, _ = state_from_store(revision)
+    params, _ = params_from_controls({}, advanced if isinstance(advanced, Mapping) else {}, previous.params)
+    new_revision = {"params": params.as_dict()}
+    return no_update if revision == new_revision else new_revision
+
+
+def register() -> None:
+    """Register the state callbacks (the slider/number sync is in ``browser``)."""
+    main, extra = fields.MAIN_FIELDS, fields.advanced_fields()
+    dash.callback(
+        output={
+            "main": Output(ID.APPLIED_STORE, "data"),
+            "advanced": {n: Output(ids.advanced(n), "value") for n in extra},
+            "map_points": Output(ID.MAP_POINTS, "value"),
+            "hold": Output(ID.MAP_HOLD, "value"),
+            "preset": Output(ID.PRESET, "value"),
+            "preset_info": Output(ID.PRESET_INFO, "children"),
+            "notices": Output(ID.LINK_NOTICES, "children"),
+        },
+        inputs={"search": Input(ID.LOCATION, "search"), "preset": Input(ID.PRESET, "value"),
+                "reset": Input(ID.RESET, "n_clicks")},
+        state={"map_points": State(ID.MAP_POINTS, "value"), "hold": State(ID.MAP_HOLD, "value")},
+    )(apply_state)
+    dash.callback(
+        output={"store": Output(ID.STATE_STORE, "data"), "notices": Output(ID.NOTICES, "children")},
+        inputs={"numbers": {n: Input(ids.number(n), "value") for n in main},
+                "advanced": {n: Input(ids.advanced(n), "value") for n in extra},
+                "map_points": Input(ID.MAP_POINTS, "value"), "preset": Input(ID.PRESET, "value"),
+                "hold": Input(ID.MAP_HOLD, "value")},
+        state={"store": State(ID.STATE_STORE, "data"), "shown_notices": State(ID.NOTICES, "children")},
+    )(update_state)
+    dash.callback(
+        output={"options": Output(ID.MAP_HOLD, "options"), "value": Output(ID.MAP_HOLD, "value"),
+                "note": Output(ID.MAP_HOLD_NOTE, "children")},
+        inputs={"lineshape_model": Input(ids.advanced("lineshape_model"), "value")},
+        state={"hold": State(ID.MAP_HOLD, "value"), "shown_note": State(ID.MAP_HOLD_NOTE, "children")},
+        prevent_initial_call=True,
+    )(update_hold_control)
+    dash.callback(
+        Output(ID.REVISION_STORE, "data"),
+        inputs={"advanced": {n: Input(ids.advanced(n), "value") for n in extra}},
+        state={"revision": State(ID.REVISION_STORE, "data")},
+    )(update_revision)

@@ -1,0 +1,138 @@
+"""The fast path: the spectra and key numbers follow the sliders while they are dragged.
+
+Inputs: the sliders' ``drag_value`` (live while dragging), the number inputs (the committed
+main values, in their units, kept in step with the sliders in the browser) and the
+revision (the validated advanced parameters). None of them is downstream of the state
+callback, so Dash never makes the spectra wait for it. A slider dragged away from its
+number input overrides it; changes of the other inputs are drawn as they are.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import dash
+from dash import Input, Output, State
+from dash.exceptions import PreventUpdate
+
+from components import computed, fields, ids
+from components.callbacks.delta import each_if_changed, if_changed
+from components.callbacks.guard import guarded, triggered_ids
+from components.figure_memo import operating_figure_json
+from components.figures.common import message_figure
+from components.figures.readouts import (
+    escape_markdown,
+    operating_readouts,
+    readout_markdown,
+    threshold_readouts,
+)
+from components.ids import ID
+from components.page.controls import slider_position
+from components.panels import OPERATING_PANELS
+from components.server.cache_backend import KEY_MEMO, cache_key
+from components.state import AppState, ViewState, canonical, params_from_view
+from qdgain_core import GainParams, coerce_params, fluence_from_n_avg
+
+
+def overlay_drag(params: GainParams, drag_values: Mapping[str, Any]) -> GainParams:
+    """``params`` with every main field whose slider was dragged away from it set to the drag position."""
+    raw = {}
+    for name, position in drag_values.items():
+        if name not in fields.MAIN_FIELDS or isinstance(position, bool) or not isinstance(position, (int, float)):
+            continue
+        if not math.isfinite(position):
+            continue
+        scale = fields.slider_scale(name)
+        if abs(position - slider_position(name, getattr(params, name))) > scale.step / 2:
+            raw[name] = scale.to_value(float(position))
+    if not raw:
+        return params
+    updated, _ = coerce_params(raw, params)
+    return canonical(updated)
+
+
+def operating_outputs(params: GainParams) -> dict[str, Any]:
+    """Figures, readouts and note for one operating point (all core calls cached)."""
+    state = AppState(params, ViewState())
+    spectra = computed.spectra(params)
+    fluence = float(fluence_from_n_avg(params, params.n_avg))
+    readouts = threshold_readouts(computed.thresholds(params), params.threshold_method) + operating_readouts(
+        sigma_ratio=computed.sigma_ratio(params), measured_ratio=computed.measured_ratio(params), n_avg=params.n_avg,
+        fluence_mj_cm2=fluence if math.isfinite(fluence) else None, pump_mode=params.pump_mode,
+        geometry=spectra.geometry,
+    )
+    return {
+        "figures": [operating_figure_json(p, state) for p in OPERATING_PANELS],
+        "notices": ["" for _ in OPERATING_PANELS],
+        "readouts": readout_markdown(readouts),
+        "note": spectra.geometry.note,
+    }
+
+
+def _failure(message: str) -> dict[str, Any]:
+    return {
+        "figures": [message_figure(message) for _ in OPERATING_PANELS],
+        "notices": [message for _ in OPERATING_PANELS],
+        "readouts": escape_markdown(message),
+        "note": "",
+        "key": None,
+    }
+
+
+@functools.lru_cache(maxsize=KEY_MEMO)
+def operating_key(params: GainParams) -> str:
+    """Identity of what the fast panels show (equal keys: nothing to redraw)."""
+    return cache_key("operating_point", (params,))
+
+
+def operating_params(drag_values: Mapping[str, Any], numbers: Mapping[str, Any], revision: Any,
+                     dragging: bool) -> GainParams:
+    """The parameters the controls show, with live drag positions on top while dragging."""
+    params = params_from_view(numbers, revision)
+    return overlay_drag(params, drag_values) if dragging else params
+
+
+@guarded(_failure)
+def update_operating_point(drag_values: Mapping[str, Any] | None, numbers: Mapping[str, Any] | None, revision: Any,
+                           drawn_key: Any = None, shown_notices: Any = None, shown_note: Any = None) -> dict[str, Any]:
+    """Callback body: draw the operating point the controls show (live drag positions included).
+
+    Nothing is sent when the result would be what is already drawn, and texts the page
+    already shows are not sent again.
+    """
+    if revision is None:
+        raise PreventUpdate
+    trigger = triggered_ids()
+    dragging = not trigger or any(component.startswith("slider-") for component in trigger)
+    params = operating_params(drag_values if isinstance(drag_values, Mapping) else {}, numbers, revision, dragging)
+    key = operating_key(params)
+    if key == drawn_key:
+        raise PreventUpdate
+    outputs = operating_outputs(params)
+    return {**outputs, "notices": each_if_changed(outputs["notices"], shown_notices),
+            "note": if_changed(outputs["note"], shown_note), "key": key}
+
+
+def register() -> None:
+    """Register the fast callback with Dash."""
+    dash.callback(
+        output={
+            "figures": [Output(ids.graph(p), "figure") for p in OPERATING_PANELS],
+            "notices": [Output(ids.panel_notice(p), "children") for p in OPERATING_PANELS],
+            "readouts": Output(ID.READOUT_FAST, "children"),
+            "note": Output(ID.GEOMETRY_NOTE, "children"),
+            "key": Output(ID.OPERATING_KEY_STORE, "data"),
+        },
+        inputs={
+            "drag_values": {n: Input(ids.slider(n), "drag_value") for n in fields.MAIN_FIELDS},
+            "numbers": {n: Input(ids.number(n), "value") for n in fields.MAIN_FIELDS},
+            "revision": Input(ID.REVISION_STORE, "data"),
+        },
+        state={"drawn_key": State(ID.OPERATING_KEY_STORE, "data"),
+               "shown_notices": [State(ids.panel_notice(p), "children") for p in OPERATING_PANELS],
+               "shown_note": State(ID.GEOMETRY_NOTE, "children")},
+    )(update_operating_point)
+

@@ -1,0 +1,1 @@
+"""Pure figure builders: core results in, ``go.Figure`` (or Markdown text) out; no Dash, no state."""

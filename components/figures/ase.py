@@ -1,0 +1,91 @@
+"""Amplified spontaneous emission ([001] Fig. 9; [004] Fig. 3): output and spectra vs fluence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from components.figures.common import (
+    FigureParts,
+    as_plot_array,
+    axis_title,
+    hover,
+    line_trace,
+)
+from qdgain_core import ASECurve
+
+FLUENCE_TITLE = axis_title("Pump fluence J", "mJ/cm²")
+OUTPUT_TITLE = axis_title("Integrated ASE output I", "arb. units")
+LOG_LOG = {"xaxis": {"type": "log"}, "yaxis": {"type": "log", "exponentformat": "power"}}
+SPECTRA_SHOWN = 8
+SCHEME_COLORS = {"2LS": "#6b7280", "3LS": "#1f77b4", "4LS": "#2ca02c"}
+
+
+class OutputCurve(Protocol):
+    """What the output plots need (ASECurve and the cached scheme curves both provide it)."""
+
+    fluence_mj_cm2: np.ndarray
+    output_integrated: np.ndarray
+    threshold_mj_cm2: float | None
+    threshold_reason: str
+
+
+def threshold_text(curve: OutputCurve, html: bool = True) -> str:
+    """"J_th = 0.018 mJ/cm²" or "no ASE threshold (reason)" — never a number without a kink."""
+    if curve.threshold_mj_cm2 is None:
+        return f"no ASE threshold ({curve.threshold_reason})"
+    symbol = "J<sub>th</sub>" if html else "J_th"
+    return f"{symbol} = {curve.threshold_mj_cm2:.3g} mJ/cm²"
+
+
+def ase_output_figure(curve: ASECurve) -> go.Figure:
+    """Integrated output vs fluence, log-log, with the threshold at the kink."""
+    parts = FigureParts("ASE output vs pump fluence", FLUENCE_TITLE, OUTPUT_TITLE, "ase-output", layout=LOG_LOG)
+    parts.add(line_trace("stripe output", curve.fluence_mj_cm2, curve.output_integrated,
+                         hover("J", "mJ/cm²", "I", "arb. units", "⟨N⟩ = %{customdata:.3g} excitons/dot"),
+                         color="#d62728", mode="lines+markers", marker={"size": 4},
+                         customdata=as_plot_array(curve.n_avg)))
+    if curve.threshold_mj_cm2 is None:
+        parts.note(threshold_text(curve))
+    else:
+        parts.vertical_line(curve.threshold_mj_cm2, threshold_text(curve))
+    return parts.figure()
+
+
+def shown_indices(count: int, shown: int = SPECTRA_SHOWN) -> np.ndarray:
+    """Indices of ``shown`` fluences spread evenly (in log) over ``count`` fluences."""
+    return np.unique(np.linspace(0, count - 1, min(shown, count)).round().astype(int))
+
+
+def ase_spectra_figure(curve: ASECurve) -> go.Figure:
+    """Normalised emission spectra at selected fluences: the ASE spike narrows and grows."""
+    parts = FigureParts("ASE spectra (normalised)", axis_title("Photon energy E", "meV"),
+                        axis_title("I(E)/max I", "relative"), "ase-spectra",
+                        layout={"legend": {"title": {"text": "J:"}}})
+    indices = shown_indices(curve.fluence_mj_cm2.size)
+    colors = sample_colorscale("Viridis", list(np.linspace(0.0, 0.9, indices.size)))
+    for color, j in zip(colors, indices, strict=True):
+        spectrum = curve.spectra[j]
+        peak = float(spectrum.max())
+        fluence = f"{curve.fluence_mj_cm2[j]:.3g} mJ/cm²"
+        parts.add(line_trace(fluence, curve.energy_mev, spectrum / peak if peak > 0 else spectrum,
+                             hover("E", "meV", "I/max I", "", f"J = {fluence}"), color=color, width=1.8))
+    return parts.figure()
+
+
+def scheme_comparison_figure(curves: Mapping[str, OutputCurve]) -> go.Figure:
+    """Output vs fluence of 2LS/3LS/4LS without (solid) and with (dashed) ESA ([001] Fig. 9a-d)."""
+    parts = FigureParts("ASE output of 2/3/4-level schemes, without and with ESA", FLUENCE_TITLE, OUTPUT_TITLE,
+                        "ase-schemes", layout={**LOG_LOG, "legend": {"orientation": "v", "x": 1.02, "y": 1.0,
+                                                                    "yanchor": "top"}, "margin": {"r": 230}})
+    for name, curve in curves.items():
+        scheme = name.split("+")[0]
+        parts.add(line_trace(f"{name}: {threshold_text(curve, html=False)}", curve.fluence_mj_cm2,
+                             curve.output_integrated, hover("J", "mJ/cm²", "I", "arb. units", trace_name=name),
+                             color=SCHEME_COLORS.get(scheme, "#111111"),
+                             dash="dash" if name.endswith("+ESA") else "solid"))
+    return parts.figure()

@@ -1,0 +1,197 @@
+"""Shared pieces of every figure: compact template, axis titles with units, hover text, config.
+
+Figure builders are pure functions (result objects in, ``go.Figure`` out). They assemble
+plain trace and layout dicts in a ``FigureParts`` and build the figure once without
+plotly's per-property validation, which costs 10-30 ms per figure and would dominate a
+slider update; ``tests/web/test_figures.py`` validates every panel's figure in full instead.
+Arrays are sent as float32 (plotly encodes numpy arrays as base64), half the bytes of
+float64 and far below the model's accuracy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+FONT_FAMILY = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+GRID_COLOR = "#e3e6ea"
+NO_DATA_COLOR = "#c9ced6"
+ZERO_LINE_COLOR = "#9aa3af"
+
+COLORS = MappingProxyType({
+    "linear": "#8a94a6",
+    "ground": "#1f77b4",
+    "esa": "#d62728",
+    "se": "#2ca02c",
+    "xx": "#9467bd",
+    "net": "#111111",
+    "eff": "#ff7f0e",
+    "operating": "#e4572e",
+    "preset": "#222222",
+    "measured": "#c2185b",
+    "threshold": "#555555",
+})
+DOPING_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c")
+# Explicit colorscales: named scales resolve differently in plotly.py and plotly.js (RdBu flips).
+GAIN_COLORSCALE = ((0.0, "#b2182b"), (0.25, "#ef8a62"), (0.5, "#f7f7f7"), (0.75, "#67a9cf"), (1.0, "#2166ac"))
+
+TEMPLATE = go.layout.Template(layout=go.Layout(
+    font=dict(family=FONT_FAMILY, size=13, color="#1d2430"),
+    paper_bgcolor="white",
+    plot_bgcolor="white",
+    colorway=["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"],
+    xaxis=dict(gridcolor=GRID_COLOR, zerolinecolor="#b7bdc7", linecolor="#9aa3af", ticks="outside", showline=True,
+               title=dict(standoff=6)),
+    yaxis=dict(gridcolor=GRID_COLOR, zerolinecolor="#b7bdc7", linecolor="#9aa3af", ticks="outside", showline=True),
+    hoverlabel=dict(font=dict(family=FONT_FAMILY)),
+    legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0.0, font=dict(size=11)),
+    margin=dict(l=64, r=16, t=48, b=56),
+))
+TEMPLATE_JSON = TEMPLATE.to_plotly_json()
+
+DIMENSIONLESS = "dimensionless"
+MEASURED_EXTRA = "%{customdata[0]}<br>%{customdata[1]}"
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A labelled point drawn over a model curve or map (preset, measured anchor)."""
+
+    label: str
+    x: float
+    y: float
+    y_err: float | None = None
+    source: str = ""
+
+
+def axis_title(label: str, unit: str) -> str:
+    """``label (unit)``; every axis names its unit (or says it is dimensionless)."""
+    return f"{label} ({unit or DIMENSIONLESS})"
+
+
+def hover(x_label: str, x_unit: str, y_label: str, y_unit: str, extra: str = "",
+          trace_name: str = "%{fullData.name}") -> str:
+    """Hover template showing x and y with units, optional extra lines, and the trace name."""
+    x_part = f"{x_label} = %{{x:.4g}} {x_unit}".rstrip()
+    y_part = f"{y_label} = %{{y:.4g}} {y_unit}".rstrip()
+    tail = f"<br>{extra}" if extra else ""
+    return f"{x_part}<br>{y_part}{tail}<extra>{trace_name}</extra>"
+
+
+def as_plot_array(values: Iterable[float] | np.ndarray | None) -> np.ndarray:
+    """float32 array for plotting; inf/NaN/None become NaN (gaps)."""
+    array = np.asarray([] if values is None else values, dtype=np.float64)
+    array = np.where(np.isfinite(array), array, np.nan)
+    return array.astype(np.float32)
+
+
+def line_trace(name: str, x: Any, y: Any, hovertemplate: str, *, color: str | None = None, width: float = 2.0,
+               dash: str = "solid", **extra: Any) -> dict[str, Any]:
+    """A line trace as a plain dict."""
+    line = {"width": width, "dash": dash, **({"color": color} if color else {})}
+    return {"type": "scatter", "mode": "lines", "name": name, "x": as_plot_array(x), "y": as_plot_array(y),
+            "line": line, "hovertemplate": hovertemplate, **extra}
+
+
+def markers_trace(name: str, markers: Sequence[Marker], hovertemplate: str, *, symbol: str = "circle",
+                  color: str = COLORS["preset"], show_text: bool = True, size: int = 9) -> dict[str, Any]:
+    """One trace of labelled markers, with error bars where known and label/source in customdata."""
+    trace: dict[str, Any] = {
+        "type": "scatter", "mode": "markers+text" if show_text else "markers", "name": name,
+        "x": as_plot_array([m.x for m in markers]), "y": as_plot_array([m.y for m in markers]),
+        "marker": {"symbol": symbol, "size": size, "color": color, "line": {"color": "white", "width": 1}},
+        "customdata": [[m.label, m.source] for m in markers], "hovertemplate": hovertemplate,
+    }
+    if show_text:
+        trace.update(text=[m.label for m in markers], textposition="top center", textfont={"size": 10})
+    errors = [m.y_err if m.y_err is not None else 0.0 for m in markers]
+    if any(errors):
+        trace["error_y"] = {"type": "data", "array": errors, "visible": True, "color": color, "thickness": 1}
+    return trace
+
+
+@dataclass
+class FigureParts:
+    """Traces, shapes and annotations collected by a builder, turned into one figure at the end."""
+
+    title: str
+    x_title: str
+    y_title: str
+    uirevision: str
+    layout: dict[str, Any] = field(default_factory=dict)
+    traces: list[dict[str, Any]] = field(default_factory=list)
+    shapes: list[dict[str, Any]] = field(default_factory=list)
+    annotations: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, *traces: dict[str, Any]) -> None:
+        """Append traces (plain dicts)."""
+        self.traces.extend(traces)
+
+    def vertical_line(self, x: float, text: str, color: str = COLORS["threshold"], dash: str = "dot") -> None:
+        """Vertical line at ``x`` (data units, also on log axes) labelled at its top (a shape label:
+        cheaper to redraw than an annotation)."""
+        shape = {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
+                 "line": {"color": color, "width": 1.2, "dash": dash}}
+        if text:
+            shape["label"] = {"text": text, "textposition": "end", "textangle": 0, "yanchor": "bottom",
+                              "font": {"size": 10, "color": color}}
+        self.shapes.append(shape)
+
+    def horizontal_line(self, y: float, text: str = "", color: str = ZERO_LINE_COLOR, dash: str = "solid") -> None:
+        """Horizontal line at ``y`` across the plot, with an optional label at the right end."""
+        self.shapes.append({"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": y, "y1": y,
+                            "line": {"color": color, "width": 1.5, "dash": dash}})
+        if text:
+            self.annotations.append({"x": 1.0, "y": y, "xref": "paper", "yref": "y", "text": text,
+                                     "showarrow": False, "xanchor": "right", "yanchor": "bottom",
+                                     "font": {"size": 11, "color": color}, "bgcolor": "rgba(255,255,255,0.7)"})
+
+    def note(self, text: str) -> None:
+        """A short note in the upper left of the plot (e.g. "no gain (reason)" where a curve has no data)."""
+        self.annotations.append({"x": 0.01, "y": 0.98, "xanchor": "left", "yanchor": "top", "xref": "paper",
+                                 "yref": "paper", "text": text, "showarrow": False, "align": "left",
+                                 "font": {"size": 11, "color": "#7a2e0e"}, "bgcolor": "rgba(255,244,229,0.9)",
+                                 "bordercolor": "#f0b37e", "borderwidth": 1})
+
+    def legend_key(self, text: str, symbol: str = "square", color: str = NO_DATA_COLOR) -> None:
+        """A legend entry without data explaining a visual convention (e.g. "gray = no gain (reason)")."""
+        self.traces.append({"type": "scatter", "mode": "markers", "name": text, "x": [None], "y": [None],
+                            "marker": {"symbol": symbol, "size": 11, "color": color}, "hoverinfo": "skip"})
+
+    def figure(self) -> go.Figure:
+        """The assembled figure (built once, without per-property validation)."""
+        layout = {
+            "template": TEMPLATE_JSON,
+            "title": {"text": self.title, "x": 0.0, "xanchor": "left", "font": {"size": 15}},
+            "xaxis": {"title": {"text": self.x_title}},
+            "yaxis": {"title": {"text": self.y_title}},
+            "uirevision": self.uirevision,
+            "shapes": self.shapes,
+            "annotations": self.annotations,
+        }
+        for key, value in self.layout.items():
+            layout[key] = {**layout[key], **value} if isinstance(value, dict) and key in layout else value
+        return go.Figure(data=self.traces, layout=layout, _validate=False)
+
+
+def message_figure(text: str, uirevision: str = "message") -> go.Figure:
+    """A figure without data that shows ``text`` (errors, "computing…")."""
+    parts = FigureParts("", "", "", uirevision, layout={"xaxis": {"visible": False}, "yaxis": {"visible": False}})
+    parts.annotations.append({"x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "text": text,
+                              "showarrow": False, "font": {"size": 14, "color": "#4b5563"}})
+    return parts.figure()
+
+
+def graph_config(filename: str) -> dict[str, Any]:
+    """dcc.Graph config: PNG export at scale 2 with a meaningful filename, no logo."""
+    return {
+        "displaylogo": False,
+        "responsive": True,
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }

@@ -1,0 +1,1 @@
+"""Developer scripts: ``python -m scripts.load_test``, ``python -m scripts.mutation_check``."""

@@ -1,0 +1,1 @@
+"""qdgain tests, in folders by concern: core/, web/, server/, browser/; helpers in support/."""

@@ -1,0 +1,1 @@
+"""The web layer without a browser: callbacks, figures, exports, URL state, the result cache."""
