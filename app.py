@@ -22,6 +22,7 @@ logging.basicConfig(level=settings.current().log_level.upper(),
                     format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 app = Dash(__name__, title="qdgain · optical gain in quantum dots", update_title=None)
+app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers, hyphenation
 server = app.server
 configure_cache(server)
 app.layout = build_layout()  # static: the state arrives from the URL through callbacks

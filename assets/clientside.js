@@ -1,15 +1,30 @@
 /* qdgain: small browser-side helpers (loaded by Dash from assets/). */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     qdgain: {
-        /* Mirror the committed state into the address bar without reloading or adding history. */
+        /* Mirror the committed state into the address bar without reloading. Each new committed state is a
+           browser-history entry (Back/Forward and the Undo/Redo buttons step through them); the first state of
+           a visit, and a state reached through Back/Forward, replace the current entry instead. */
         writeQuery: function (data) {
-            if (data && typeof data.query === "string") {
-                var target = window.location.pathname + data.query + window.location.hash;
-                var current = window.location.pathname + window.location.search + window.location.hash;
-                if (target !== current) {
-                    window.history.replaceState(window.history.state, "", target);
-                }
+            if (!data || typeof data.query !== "string") {
+                return;
             }
+            var target = window.location.pathname + data.query + window.location.hash;
+            var current = window.location.pathname + window.location.search + window.location.hash;
+            var steps = window.qdgainHistory;
+            if (target === current) {
+                steps.written = true;
+                steps.update();
+                return;
+            }
+            if (!steps.written) {
+                steps.written = true;
+                window.history.replaceState({qdgainIndex: steps.index}, "", target);
+            } else {
+                steps.index += 1;
+                steps.top = steps.index;
+                window.history.pushState({qdgainIndex: steps.index}, "", target);
+            }
+            steps.update();
         },
         /* Open the tab named by the URL hash (#ase, #about); anything else leaves the tabs alone. */
         tabsFromHash: function (hash, names) {
@@ -37,47 +52,123 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                     window.location.pathname + window.location.search + hash);
             }
         },
-        /* Keep a main field's slider and number input in step (slider positions are log10 for log fields).
-           A typed value is clamped to the field's range; the server validates again. */
-        syncSlider: function (position, value, applied, specs) {
+        /* The one input rule (components/control_values.py, mirrored there and tested against it): a number
+           outside the range is clamped to the nearest limit, an empty box or a non-number keeps the last valid
+           value (an optional field is switched off when emptied); the message names the field, the value typed
+           and the range. Returns {value, message}. */
+        checkNumber: function (rule, typed, lastValid) {
+            var shown = window.qdgainFormat;
+            var number = typeof typed === "number" ? typed
+                : (typeof typed === "string" && typed.trim() !== "" && isFinite(Number(typed)) ? Number(typed) : null);
+            if (number === null || !isFinite(number)) {
+                var blank = typed === null || typed === undefined || (typeof typed === "number" && isNaN(typed)) ||
+                    (typeof typed === "string" && typed.trim() === "");
+                if (rule.optional && blank) {
+                    return {value: null, message: ""};
+                }
+                var what = blank ? "the box is empty"
+                    : "\u201c" + shown(typed) + "\u201d is not a number";
+                var kept = (lastValid === null || lastValid === undefined) ? "off" : shown(lastValid);
+                return {value: lastValid, message: rule.label + ": " + what + "; kept " + kept +
+                        " (allowed " + rule.range + ")."};
+            }
+            var used = Math.min(Math.max(number, rule.min), rule.max);
+            if (rule.integer) {
+                used = Math.floor(used + 0.5);
+            }
+            if (used === number) {
+                return {value: number, message: ""};
+            }
+            if (number > rule.max || number < rule.min) {
+                return {value: used, message: rule.label + ": " + shown(typed) + " is " +
+                        (number > rule.max ? "above" : "below") + " the allowed range " + rule.range +
+                        "; set to " + shown(used) + "."};
+            }
+            return {value: used, message: rule.label + ": " + shown(typed) + " is not a whole number; set to " +
+                    shown(used) + " (allowed " + rule.range + ")."};
+        },
+        /* Keep a main field's slider and number input in step (slider positions are log10 for log fields),
+           apply the input rule to a typed value, and show or clear the field's message. */
+        syncSlider: function (position, value, applied, dismissed, specs, rules, store, shownMessage) {
             var noUpdate = window.dash_clientside.no_update;
+            /* the message is sent only when it changes: every property update costs the renderer */
+            var say = function (text) { return text === (shownMessage || "") ? noUpdate : text; };
             var context = window.dash_clientside.callback_context;
             var triggered = (context.triggered || []).map(function (t) { return t.prop_id; });
             var field = String(((context.inputs_list || [])[0] || {}).id || "").replace(/^slider-/, "");
             var spec = specs && specs[field];
-            if (!spec || triggered.length < 1) {
-                return [noUpdate, noUpdate];
+            var rule = rules && rules[field];
+            if (!spec || !rule || triggered.length < 1) {
+                return [noUpdate, noUpdate, noUpdate];
             }
             var clamp = function (x, lo, hi) { return Math.min(Math.max(x, lo), hi); };
             var toPosition = function (x) {
-                return clamp(spec.log ? Math.log10(x) : x, spec.position_min, spec.position_max);
+                return clamp(spec.log ? Math.log10(Math.max(x, 1e-300)) : x, spec.position_min, spec.position_max);
+            };
+            var fromPosition = function (p) {
+                return Number((spec.log ? Math.pow(10, p) : p).toPrecision(4));
             };
             if (triggered.indexOf("applied-main-values.data") >= 0) {
                 var loaded = applied && applied[field];
                 if (typeof loaded !== "number" || !isFinite(loaded) || (spec.log && loaded <= 0)) {
-                    return [noUpdate, noUpdate];
+                    return [noUpdate, noUpdate, noUpdate];
                 }
-                return [toPosition(loaded), loaded];
+                return [toPosition(loaded), loaded, say("")];
             }
             if (triggered.length !== 1) {
-                return [noUpdate, noUpdate];
+                return [noUpdate, noUpdate, noUpdate];
+            }
+            if (triggered[0].indexOf("message-") === 0) {
+                return [noUpdate, noUpdate, say("")];
             }
             if (triggered[0].indexOf("slider-") === 0) {
                 if (typeof position !== "number" || !isFinite(position)) {
-                    return [noUpdate, noUpdate];
+                    return [noUpdate, noUpdate, noUpdate];
                 }
-                var shown = spec.log ? Math.pow(10, position) : position;
-                return [noUpdate, Number(clamp(shown, spec.min, spec.max).toPrecision(4))];
+                return [noUpdate, clamp(fromPosition(position), rule.min, rule.max), say("")];
             }
-            if (typeof value !== "number" || !isFinite(value) || (spec.log && value <= 0)) {
-                /* an emptied or unusable box shows the slider's value again */
-                if (typeof position !== "number" || !isFinite(position)) {
-                    return [noUpdate, noUpdate];
-                }
-                return [noUpdate, Number((spec.log ? Math.pow(10, position) : position).toPrecision(4))];
+            var committed = store && store.params && store.params[field];
+            var last = typeof committed === "number" && isFinite(committed) ? committed
+                : (typeof position === "number" && isFinite(position) ? fromPosition(position) : null);
+            var checked = window.dash_clientside.qdgain.checkNumber(rule, value, last);
+            window.qdgainRevealMessage(field, checked.message);
+            if (typeof checked.value !== "number" || (spec.log && checked.value <= 0)) {
+                return [noUpdate, noUpdate, say(checked.message)];
             }
-            var used = clamp(value, spec.min, spec.max);
-            return [toPosition(used), used === value ? noUpdate : used];
+            return [toPosition(checked.value), checked.value === value ? noUpdate : checked.value,
+                    say(checked.message)];
+        },
+        /* The input rule for a number box without a slider (advanced fields, map resolution): the box shows the
+           value in use, the message says what was changed. The last valid value is the committed one. */
+        checkField: function (value, dismissed, rules, store, shownMessage) {
+            var noUpdate = window.dash_clientside.no_update;
+            var say = function (text) { return text === (shownMessage || "") ? noUpdate : text; };
+            var context = window.dash_clientside.callback_context;
+            var triggered = (context.triggered || []).map(function (t) { return t.prop_id; });
+            var input = ((context.inputs_list || [])[0] || {}).id || "";
+            var field = String(input).replace(/^advanced-/, "").replace(/^map-points$/, "map_points");
+            var rule = rules && rules[field];
+            if (!rule || triggered.length !== 1) {
+                return [noUpdate, noUpdate];
+            }
+            if (triggered[0].indexOf("message-") === 0) {
+                return [noUpdate, say("")];
+            }
+            var held = store && (field === "map_points" ? store.view : store.params);
+            var last = held && field in held ? held[field] : null;
+            var checked = window.dash_clientside.qdgain.checkNumber(rule, value, last);
+            window.qdgainRevealMessage(field, checked.message);
+            var same = checked.value === value || (checked.value === null && (value === null || value === ""));
+            return [same ? noUpdate : checked.value, say(checked.message)];
+        },
+        /* A notice list hides when emptied or dismissed, and shows again for a new notice. */
+        showNotices: function (children, dismissed) {
+            var context = window.dash_clientside.callback_context;
+            var triggered = (context.triggered || []).map(function (t) { return t.prop_id; });
+            if (triggered.some(function (t) { return t.indexOf("dismiss-") === 0; })) {
+                return true;
+            }
+            return !children || (Array.isArray(children) && children.length === 0);
         },
         /* Hand the committed control values to the open figure tab only, and only when they differ from
            what it has drawn (its drawn store); hidden tabs draw when they are opened.
@@ -131,3 +222,68 @@ window.dccFunctions = window.dccFunctions || {};
 window.dccFunctions.qdgainPow10 = function (position) {
     return Number(Math.pow(10, position).toPrecision(3));
 };
+
+/* A new input-rule message is scrolled into view (the control column scrolls on its own; the box's
+   message could sit below its edge). */
+window.qdgainRevealMessage = function (field, message) {
+    if (!message) {
+        return;
+    }
+    window.setTimeout(function () {
+        var element = document.getElementById("message-" + field);
+        if (element && element.scrollIntoView) {
+            element.scrollIntoView({block: "nearest"});
+        }
+    }, 60);
+};
+
+/* Numbers in messages as Python's format(x, ".6g") writes them (components/control_values.py). */
+window.qdgainFormat = function (value) {
+    if (typeof value !== "number") {
+        var text = String(value);
+        return text.length <= 24 ? text : text.slice(0, 24) + "\u2026";
+    }
+    if (value === 0) {
+        return "0";
+    }
+    var exponent = Math.floor(Math.log10(Math.abs(Number(value.toPrecision(6)))));
+    if (exponent < -4 || exponent >= 6) {
+        var parts = value.toExponential(5).split("e");
+        var mantissa = parts[0].indexOf(".") >= 0 ? parts[0].replace(/0+$/, "").replace(/\.$/, "") : parts[0];
+        var power = Number(parts[1]);
+        return mantissa + "e" + (power < 0 ? "-" : "+") + (Math.abs(power) < 10 ? "0" : "") + Math.abs(power);
+    }
+    var fixed = value.toFixed(Math.max(0, 5 - exponent));
+    return fixed.indexOf(".") >= 0 ? fixed.replace(/0+$/, "").replace(/\.$/, "") : fixed;
+};
+
+/* Browser history of committed states: Undo/Redo buttons step through it like Back/Forward, and are
+   disabled at either end of this visit's entries (Back never leaves the app through them). */
+window.qdgainHistory = (function () {
+    var start = window.history.state && typeof window.history.state.qdgainIndex === "number"
+        ? window.history.state.qdgainIndex : 0;
+    var steps = {index: start, top: start, written: false};
+    steps.update = function () {
+        var undo = document.getElementById("undo"), redo = document.getElementById("redo");
+        if (undo) { undo.disabled = steps.index <= 0; }
+        if (redo) { redo.disabled = steps.index >= steps.top; }
+    };
+    window.addEventListener("popstate", function (event) {
+        if (event.state && typeof event.state.qdgainIndex === "number") {
+            steps.index = event.state.qdgainIndex;
+        }
+        steps.update();
+    });
+    document.addEventListener("click", function (event) {
+        var button = event.target && event.target.closest && event.target.closest("#undo, #redo");
+        if (!button || button.disabled) {
+            return;
+        }
+        if (button.id === "undo" && steps.index > 0) {
+            window.history.back();
+        } else if (button.id === "redo" && steps.index < steps.top) {
+            window.history.forward();
+        }
+    });
+    return steps;
+}());

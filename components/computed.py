@@ -12,8 +12,9 @@ import dataclasses
 import numpy as np
 
 import qdgain_core as core
+from components import fields
 from components.server.cache_backend import memoized
-from qdgain_core import GainParams
+from qdgain_core import GainParams, observables
 
 DOPING_POINTS = 41
 
@@ -42,6 +43,12 @@ def measured_ratio(params: GainParams) -> float:
     return core.measured_ratio(params)
 
 
+@memoized()
+def has_gain(params: GainParams) -> bool:
+    """Net gain at the operating <N> by the selected method: its criterion, whose first zero is <N_th>, is <= 0."""
+    return observables.has_gain(params)
+
+
 @memoized(ignores=("n_avg",))
 def se_map(params: GainParams) -> core.SEMap:
     """OD_NL(E, <N>) on the core's default <N> rows ([001] Fig. 8c-f)."""
@@ -50,9 +57,8 @@ def se_map(params: GainParams) -> core.SEMap:
 
 def map_axes(points: int) -> tuple[np.ndarray, np.ndarray]:
     """chi and eta axes of the phase maps over the FIELD_SPECS ranges (eta log-spaced)."""
-    chi_spec, eta_spec = core.FIELD_SPECS["chi"], core.FIELD_SPECS["eta"]
-    chi = np.linspace(chi_spec.minimum, chi_spec.maximum, points)
-    eta = np.geomspace(eta_spec.minimum, eta_spec.maximum, points)
+    chi = np.linspace(*fields.bounds("chi"), points)
+    eta = np.geomspace(*fields.bounds("eta"), points)
     return chi, eta
 
 

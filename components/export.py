@@ -1,11 +1,12 @@
 """CSV of exactly the plotted data, and a zip of every panel plus the parameters.
 
 The CSV is made from the ``go.Figure`` a panel draws, so it holds exactly what is plotted.
-Long ("tidy") format, one row per plotted point (legend-only entries have none): ``trace``, x, y (and z for maps), with
-column headers taken from the axis titles (units in parentheses) and the point label for
-marker traces. A trace drawn against a secondary y axis (the Stokes shift of the eta cuts)
-has its value in a column of its own, headed by that axis's title. ``#`` comment lines first give the qdgain version, the panel, the paper
-figure it reproduces, the share link and every parameter with its unit.
+Long ("tidy") format, one row per plotted point (legend-only entries have none): ``trace``,
+x, y (and z for maps), with column headers taken from the axis titles (units in parentheses)
+and the point label for marker traces. A trace drawn against a secondary y axis (the Stokes
+shift of the eta cuts) has its value in a column of its own, headed by that axis's title.
+``#`` comment lines first give the qdgain version, the panel, the paper figure it reproduces,
+the share link and every parameter with its unit.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 Ranges, units and descriptions come from ``qdgain_core.FIELD_SPECS`` (the single source of
 truth); this module only adds what is a matter of presentation: short labels, the six
 main sliders (issue 3: chi, eta, Delta_SS, Delta_XX, <n_1S(e)>, <N>), the grouping of the
-"advanced" section, and the slider <-> value transform (log10 for ``log`` fields).
+"advanced" section, the slider <-> value transform (log10 for ``log`` fields) and the slider
+marks (round values). Labels are plain text with "_"/"^" markup for sub- and superscripts
+(``markup_pieces``): notices quote them as they are, the page renders the pieces.
 No dash imports: callbacks, layout and URL parsing all share it.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass
 
 from qdgain_core import FIELD_SPECS
@@ -88,6 +91,10 @@ ADVANCED_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Gain dynamics", ("tau_xx_ps",)),
 )
 
+# Short symbols of the main fields, for what a slider announces (aria-valuetext "η = 0.302").
+SYMBOLS: dict[str, str] = {"chi": "χ", "eta": "η", "stokes_mev": "Δ_SS", "xx_binding_mev": "Δ_XX",
+                           "n_doped": "⟨n_1S(e)⟩", "n_avg": "⟨N⟩"}
+
 CHECK_TEXT: dict[str, str] = {"include_esa": "include", "thermalize": "on (off: only X_E emits)"}
 EMPTY_TEXT: dict[str, str] = {"probe_detuning_mev": "SE peak", "high_offset_mev": "off"}
 
@@ -96,6 +103,15 @@ SLIDER_RANGES: dict[str, tuple[float, float]] = {
     "stokes_mev": (0.0, 120.0),
 }
 SLIDER_STEPS = 400
+MARK_STEPS = (1.0, 2.0, 2.5, 5.0)  # marks at multiples of one of these times a power of ten
+MAX_MARKS = 7
+MINUS = "\u2212"  # typographic minus in mark labels ("−150", not "-150")
+
+# Label markup: "_x" is a subscript, "^x" a superscript; x is a run of letters and digits with an
+# optional "(...)" ("n_1S(e)"), or anything in braces ("Δ_{XX}"). The labels above stay plain text
+# (notices and messages quote them); the page renders the pieces (``page.controls.rendered``).
+_SCRIPT = re.compile(r"([_^])(\{[^{}]*\}|[0-9A-Za-zΑ-Ωα-ω]+(?:\([^()]*\))?)")
+Piece = tuple[str, str]  # ("text" | "sub" | "sup", text)
 
 
 def unplaced_fields() -> tuple[str, ...]:
@@ -127,6 +143,31 @@ def label(name: str) -> str:
     return LABELS.get(name, name.replace("_", " "))
 
 
+def markup_pieces(text: str) -> tuple[Piece, ...]:
+    """``text`` split into plain, subscript and superscript pieces ("Δ_XX^A" -> Δ, XX below, A above)."""
+    pieces: list[Piece] = []
+    position = 0
+    for match in _SCRIPT.finditer(text):
+        if match.start() > position:
+            pieces.append(("text", text[position:match.start()]))
+        body = match.group(2)
+        pieces.append(("sub" if match.group(1) == "_" else "sup", body[1:-1] if body.startswith("{") else body))
+        position = match.end()
+    if position < len(text):
+        pieces.append(("text", text[position:]))
+    return tuple(pieces)
+
+
+def label_pieces(name: str) -> tuple[Piece, ...]:
+    """The label of a field as rendered pieces."""
+    return markup_pieces(label(name))
+
+
+def symbol(name: str) -> str:
+    """Short symbol of a main field (plain text, "Δ_SS"); the label for other fields."""
+    return SYMBOLS.get(name, label(name))
+
+
 def check_text(name: str) -> str:
     """Text beside the checkbox of a boolean field."""
     return CHECK_TEXT.get(name, "on")
@@ -147,10 +188,21 @@ def is_log(name: str) -> bool:
     return FIELD_SPECS[name].log
 
 
-def value_range(name: str) -> tuple[float, float]:
-    """Allowed range of a numeric field (FIELD_SPECS)."""
+def bounds(name: str) -> tuple[float, float]:
+    """Allowed (minimum, maximum) of a numeric field, as FIELD_SPECS writes them.
+
+    TypeError for a field without a range (bool and choice fields).
+    """
     spec = FIELD_SPECS[name]
-    return float(spec.minimum), float(spec.maximum)
+    if spec.minimum is None or spec.maximum is None:
+        raise TypeError(f"field {name!r} has no numeric range")
+    return spec.minimum, spec.maximum
+
+
+def value_range(name: str) -> tuple[float, float]:
+    """Allowed range of a numeric field (FIELD_SPECS), as floats."""
+    low, high = bounds(name)
+    return float(low), float(high)
 
 
 def nice_step(span: float, steps: int = SLIDER_STEPS) -> float:
@@ -192,10 +244,33 @@ def slider_scale(name: str) -> SliderScale:
     return SliderScale(low, high, nice_step(high - low), False)
 
 
+def mark_text(value: float) -> str:
+    """A mark label: shortest form, typographic minus, no "-0"."""
+    return f"{value:g}".replace("-", MINUS) if value != 0 else "0"
+
+
+def mark_step(low: float, high: float, max_marks: int = MAX_MARKS) -> float:
+    """The smallest round step (1, 2, 2.5 or 5 times a power of ten) giving at most ``max_marks`` marks."""
+    power = 10.0 ** math.floor(math.log10((high - low) / max_marks))
+    for scale in (power, 10.0 * power, 100.0 * power):
+        for factor in MARK_STEPS:
+            step = factor * scale
+            if math.floor(high / step + 1e-9) - math.ceil(low / step - 1e-9) + 1 <= max_marks:
+                return step
+    return high - low
+
+
 def slider_marks(name: str) -> dict[float, str]:
-    """Five evenly spaced labelled marks (decades for log fields)."""
+    """Labelled marks at round values: decades for log fields, else multiples of ``mark_step``."""
     scale = slider_scale(name)
     if scale.log:
-        return {float(p): f"{10.0 ** p:g}" for p in range(math.ceil(scale.minimum), math.floor(scale.maximum) + 1)}
-    positions = [scale.minimum + k * (scale.maximum - scale.minimum) / 4 for k in range(5)]
-    return {round(p, 10): f"{p:g}" for p in positions}
+        return {float(p): mark_text(10.0 ** p) for p in range(math.ceil(scale.minimum), math.floor(scale.maximum) + 1)}
+    step = mark_step(scale.minimum, scale.maximum)
+    first, last = math.ceil(scale.minimum / step - 1e-9), math.floor(scale.maximum / step + 1e-9)
+    return {round(k * step, 10): mark_text(round(k * step, 10)) for k in range(first, last + 1)}
+
+
+def step_decimals(name: str) -> int:
+    """Decimals that show a slider position of a linear main field exactly (0 for steps >= 1)."""
+    step = slider_scale(name).step
+    return max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0

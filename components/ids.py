@@ -24,6 +24,11 @@ class ID:
     NOTICES = "notices"
     LINK_NOTICES = "link-notices"
     SLIDER_SPECS = "slider-specs"
+    FIELD_RULES = "field-rules"
+    NOTICES_BOX = "notices-box"
+    LINK_NOTICES_BOX = "link-notices-box"
+    UNDO = "undo"
+    REDO = "redo"
     APPLIED_STORE = "applied-main-values"
     PRESET = "preset"
     PRESET_INFO = "preset-info"
@@ -53,6 +58,18 @@ def number(field: str) -> str:
 def advanced(field: str) -> str:
     """Control of an advanced field (number input, dropdown or checklist)."""
     return f"advanced-{field}"
+
+
+def field_message(field: str) -> str:
+    """What the input rule changed in a field's box (``control_values``); empty when the box is valid.
+
+    Its ``n_clicks`` dismisses it."""
+    return f"message-{field}"
+
+
+def dismiss(target: str) -> str:
+    """The "×" button that dismisses a notice list (``target``: the notice list's id)."""
+    return f"dismiss-{target}"
 
 
 def graph(panel: str) -> str:

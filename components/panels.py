@@ -143,17 +143,20 @@ def _cut(quantity: str, axis: str) -> Callable[[AppState], go.Figure]:
         y_now = operating_threshold(params) if quantity == "n_th" else computed.sigma_ratio(params)
         fixed = f"η = {eta:.3g}" if axis == "chi" else f"χ = {params.chi:.3g}"
         x_values = cuts.chi if axis == "chi" else cuts.eta
-        extra = {}
+        # along chi: phase_cut_figure's defaults (no Stokes axis, no hold caption)
+        stokes: np.ndarray | None = None
+        limit: float | None = None
+        hold_text = ""
         if axis == "eta":
-            limit = stokes_limit_mev(params)
-            rows_computed = computed_rows(cuts.stokes_vs_eta_mev, limit)
-            extra = {"stokes_mev": cuts.stokes_vs_eta_mev, "stokes_limit_mev": limit,
-                     "hold_text": hold_caption(cuts.hold, cuts.stokes_vs_eta_mev, rows_computed,
-                                               fine_structure_mev=computed.spectra(params).geometry.fine_structure_mev)}
+            stokes, limit = cuts.stokes_vs_eta_mev, stokes_limit_mev(params)
+            rows_computed = computed_rows(stokes, limit)
+            hold_text = hold_caption(cuts.hold, stokes, rows_computed,
+                                     fine_structure_mev=computed.spectra(params).geometry.fine_structure_mev)
         return phase_cut_figure(x_values, getattr(cuts, CUT_VALUES[quantity, axis]), axis=axis, quantity=quantity,
                                 method=params.threshold_method, operating=Marker("operating point", x_now, y_now),
                                 fixed_text=fixed, anchors=anchor_markers(quantity, axis),
-                                no_gain_reason=no_gain_reason(params), **extra)
+                                no_gain_reason=no_gain_reason(params), stokes_mev=stokes, stokes_limit_mev=limit,
+                                hold_text=hold_text)
 
     return build
 
@@ -211,10 +214,13 @@ def _dynamics_lifetime(state: AppState) -> go.Figure:
 PANELS: tuple[Panel, ...] = (
     Panel("spectra", "Nonlinear absorption and its parts", "[000] Fig. 2b; [001] Fig. 8c–f",
           "OD_NL(E) at the operating ⟨N⟩ and ⟨n⟩: ground-state absorption and ESA push up, stimulated and "
-          "biexciton emission pull down; the black line is the net. Negative net = optical gain.", _spectra),
+          "biexciton emission pull down; the black line is the net. Negative net = optical gain. The energy axis "
+          "opens on the lines; Autoscale in the plot's toolbar (or a double-click) shows the whole computed range.",
+          _spectra),
     Panel("cross_sections", "Single-dot cross sections", "[000] Eq. 5, Fig. 5c–d",
           "σ_eff = σ_SE − σ_ESA for one singly excited dot: ESA into biexcitons eats the Einstein-limited "
-          "stimulated emission where the two overlap.", _cross_sections),
+          "stimulated emission where the two overlap. Autoscale (or a double-click) shows the whole energy range.",
+          _cross_sections),
     Panel("se_map", "SE map", "[001] Fig. 8c–f",
           "OD_NL over photon energy and ⟨N⟩; red is net gain. The dashed line marks the threshold of the "
           "selected method.", _se_map),
@@ -247,7 +253,8 @@ PANELS: tuple[Panel, ...] = (
           "Emission spectra at increasing fluence, each normalised: above threshold a narrow ASE spike grows.",
           _ase_spectra),
     Panel("ase_schemes", "Level schemes with and without ESA", "[001] Fig. 9a–d; [000] Fig. 3",
-          "The same dots as a 2-, 3- or 4-level system, without (solid) and with (dashed) ESA into biexcitons.",
+          "The same dots as a 2-, 3- or 4-level system (circles, squares, diamonds), without (solid) and with "
+          "(dashed) ESA into biexcitons.",
           _ase_schemes),
     Panel("dynamics_astar", "Gain dynamics A*(t)", "[002] section S1.5, eqs. S18–S22",
           "Band-integrated absorption after the pump as multiexcitons decay by Auger recombination; "

@@ -8,18 +8,19 @@ values) is untrusted; ``state_from_store`` and ``coerce_view`` validate it with
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components.fields import MAIN_FIELDS
+from components.control_values import (
+    DEFAULT_MAP_POINTS,
+    map_points_from_control,
+    params_from_controls,
+)
 from components.presets import PRESET_CHOICES, preset_params
 from qdgain_core import GainParams, coerce_params, rounded
 from qdgain_core.maps import HOLDS, default_hold
 
-MAP_POINTS_RANGE = (11, 81)
-DEFAULT_MAP_POINTS = 31
 HOLD_TEXT = {"fine_structure": "the fine structure Δ_FS", "stokes": "the Stokes shift Δ_SS"}
 
 
@@ -68,18 +69,9 @@ def default_state() -> AppState:
 
 
 def clamp_map_points(raw: Any) -> tuple[int, str | None]:
-    """Map resolution clamped to MAP_POINTS_RANGE; a notice when the input was changed."""
-    low, high = MAP_POINTS_RANGE
-    try:
-        number = float(raw)
-    except (TypeError, ValueError):
-        number = math.nan
-    if isinstance(raw, bool) or not math.isfinite(number):
-        return DEFAULT_MAP_POINTS, f"map resolution: {raw!r} is not a number; using {DEFAULT_MAP_POINTS}"
-    points = int(min(max(round(number), low), high))
-    if points != number:
-        return points, f"map resolution: {raw!r} is outside {low}-{high} points per axis; using {points}"
-    return points, None
+    """Map resolution by the one input rule (clamped to MAP_POINTS_RANGE; unusable: the default), and its notice."""
+    checked = map_points_from_control(raw, DEFAULT_MAP_POINTS)
+    return int(checked.value), checked.message or None
 
 
 def valid_holds(params: GainParams) -> tuple[str, ...]:
@@ -141,24 +133,21 @@ def state_from_store(data: Any) -> tuple[AppState, list[str]]:
     raw_params = data.get("params")
     if not isinstance(raw_params, Mapping):
         view, notices = coerce_view(data.get("view"), PRESET_CHOICES)
-        return AppState(canonical(GainParams()), view), notices + ["parameters: malformed; using the defaults"]
+        return AppState(canonical(GainParams()), view), [*notices, "parameters: malformed; using the defaults"]
     params, param_notices = coerce_params(raw_params, GainParams())
     view, notices = coerce_view(data.get("view"), PRESET_CHOICES, canonical(params))
     return AppState(canonical(params), view), notices + param_notices
 
 
-def params_from_view(numbers: Mapping[str, Any], revision: Any) -> GainParams:
+def params_from_view(numbers: Any, revision: Any) -> GainParams:
     """Parameters the controls show: advanced ones from the revision, main ones from the number inputs.
 
     ``numbers`` maps main field names to what their number inputs hold (untrusted); the
     revision is ``{"params": {...}}`` as written by the state callbacks. Never raises.
     """
     base, _ = state_from_store(revision)
-    numbers = numbers if isinstance(numbers, Mapping) else {}
-    main = {name: value for name, value in numbers.items()
-            if name in MAIN_FIELDS and isinstance(value, (int, float)) and not isinstance(value, bool)}
-    params, _ = coerce_params(main, base.params)
-    return canonical(params)
+    params, _ = params_from_controls(numbers, {}, base.params)
+    return params
 
 
 def state_from_view(numbers: Mapping[str, Any], revision: Any, map_points: Any, hold: Any = None) -> AppState:

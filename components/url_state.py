@@ -4,8 +4,9 @@
 their unit (``stokes_mev=25``, ``tau_xx_ps=310``); only values that differ from the preset
 (or the built-in defaults) are written, so links stay short. ``map_points`` sets the
 phase-map resolution and ``hold`` (``fine_structure`` or ``stokes``) what the maps hold along
-eta; it is written only when it differs from the model's default. Parsing never fails: unknown names, garbage, out-of-range or
-repeated values fall back to defaults or are clamped, each with a visible notice.
+eta; it is written only when it differs from the model's default. Parsing never fails:
+unknown names, garbage, out-of-range or repeated values fall back to defaults or are clamped,
+each with a visible notice.
 """
 
 from __future__ import annotations

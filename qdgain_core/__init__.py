@@ -6,10 +6,10 @@ docs/references.md ([000], [001], [002], [004]).
 """
 
 from .ase import ase_curve, gain_coefficient_cm
-from .level_schemes import level_scheme_variants
 from .dynamics import auger_rate, gain_dynamics
 from .ensemble import geometry_for, nonlinear_absorption
 from .excitation import fluence_from_n_avg, n_avg_from_fluence
+from .level_schemes import level_scheme_variants
 from .maps import HOLDS, default_hold, phase_cuts, phase_map, phase_maps
 from .measured import MeasuredPoint, datasets, measured_points
 from .observables import (
@@ -21,42 +21,50 @@ from .observables import (
     sigma_eff_ratio,
     threshold_vs_doping,
 )
-from .params import COUNTING_SCHEMES, FIELD_SPECS, LINESHAPE_MODELS, PUMP_MODES, THRESHOLD_METHODS, GainParams, coerce_params, rounded
-from .results import ASECurve, GainDynamics, Geometry, PhaseCuts, PhaseMap, SEMap, Spectra, StandardModel, Threshold
+from .params import (
+    COUNTING_SCHEMES,
+    FIELD_SPECS,
+    LINESHAPE_MODELS,
+    PUMP_MODES,
+    THRESHOLD_METHODS,
+    GainParams,
+    coerce_params,
+    rounded,
+)
 from .presets import PRESETS, Preset
+from .results import ASECurve, GainDynamics, Geometry, PhaseCuts, PhaseMap, SEMap, Spectra, StandardModel, Threshold
 from .standard_model import standard_model
 from .statistics import doping_fractions, electrons_vs_potential
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "MeasuredPoint",
-    "PRESETS",
-    "Preset",
-    "datasets",
-    "measured_points",
-    "ASECurve",
     "COUNTING_SCHEMES",
-    "HOLDS",
-    "default_hold",
-    "PhaseCuts",
-    "StandardModel",
     "FIELD_SPECS",
+    "HOLDS",
+    "LINESHAPE_MODELS",
+    "PRESETS",
+    "PUMP_MODES",
+    "THRESHOLD_METHODS",
+    "ASECurve",
     "GainDynamics",
     "GainParams",
     "Geometry",
-    "LINESHAPE_MODELS",
-    "PUMP_MODES",
+    "MeasuredPoint",
+    "PhaseCuts",
     "PhaseMap",
+    "Preset",
     "SEMap",
     "Spectra",
-    "THRESHOLD_METHODS",
+    "StandardModel",
     "Threshold",
     "all_thresholds",
     "ase_curve",
     "auger_rate",
     "coerce_params",
     "counting_threshold",
+    "datasets",
+    "default_hold",
     "doping_fractions",
     "electrons_vs_potential",
     "fluence_from_n_avg",
@@ -65,6 +73,7 @@ __all__ = [
     "gain_threshold",
     "geometry_for",
     "level_scheme_variants",
+    "measured_points",
     "measured_ratio",
     "n_avg_from_fluence",
     "nonlinear_absorption",

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Callable, Mapping
 
 from .ase import ase_curve
 from .measured import MeasuredPoint, measured_points
@@ -74,7 +74,8 @@ def _point(row: dict[str, str], line: int) -> MeasuredPoint:
         if p.sample == row["sample"] and (x_value is None or p.x_value == x_value)
     ]
     if len(matches) != 1:
-        raise ValueError(f"anchors.csv line {line}: {len(matches)} measured points match {row['dataset']}/{row['sample']}/{row['quantity']}")
+        raise ValueError(f"anchors.csv line {line}: {len(matches)} measured points match "
+                         f"{row['dataset']}/{row['sample']}/{row['quantity']}")
     return matches[0]
 
 
@@ -85,7 +86,8 @@ def all_anchors() -> tuple[Anchor, ...]:
     anchors = []
     for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         if row["quantity"] not in QUANTITIES or row["expect"] not in EXPECTATIONS or not row["reason"].strip():
-            raise ValueError(f"anchors.csv line {line}: quantity in {list(QUANTITIES)}, expect in {list(EXPECTATIONS)} and a reason are required")
+            raise ValueError(f"anchors.csv line {line}: quantity in {list(QUANTITIES)}, expect in {list(EXPECTATIONS)} "
+                             "and a reason are required")
         anchors.append(Anchor(row["preset"], row["quantity"], _condition(row["condition"]), _point(row, line),
                               float(row["tolerance"]), row["expect"], row["reason"]))
     return tuple(anchors)
@@ -96,4 +98,4 @@ def anchors_of(preset: str) -> tuple[Anchor, ...]:
     return tuple(a for a in all_anchors() if a.preset == preset)
 
 
-__all__ = ["Anchor", "QUANTITIES", "all_anchors", "anchors_of"]
+__all__ = ["QUANTITIES", "Anchor", "all_anchors", "anchors_of"]

@@ -401,7 +401,9 @@ def _log_slope(fluence: np.ndarray, output: np.ndarray) -> np.ndarray:
         return np.gradient(np.log(np.clip(output, 1e-300, None)), np.log(fluence))
 
 
-def _threshold(params: GainParams, film: _Film, fluence, slope, spontaneous_slope, peak_net) -> tuple[float | None, str]:
+def _threshold(
+    params: GainParams, film: _Film, fluence, slope, spontaneous_slope, peak_net
+) -> tuple[float | None, str]:
     """ASE onset fluence (module docstring) or (None, reason)."""
     range_text = f"{fluence[0]:.3g}-{fluence[-1]:.3g} mJ/cm^2"
     if not np.any(peak_net > 0.0):

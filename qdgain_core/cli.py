@@ -11,7 +11,8 @@ import csv
 import json
 import math
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -34,7 +35,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's hook; one line, exit 2
+    def error(self, message: str) -> NoReturn:  # argparse's hook; one line, exit 2
         raise UsageError(message)
 
 
@@ -70,7 +71,8 @@ def build_params(preset: str | None, overrides: Sequence[str]) -> GainParams:
 def _threshold(params: GainParams, _: argparse.Namespace) -> tuple[dict, list[str], list[list]]:
     thresholds = all_thresholds(params)
     payload = {
-        "thresholds": {m: {"n_th": t.n_th if t.found else None, "found": t.found, "reason": t.reason} for m, t in thresholds.items()},
+        "thresholds": {m: {"n_th": t.n_th if t.found else None, "found": t.found, "reason": t.reason}
+                       for m, t in thresholds.items()},
         "method": params.threshold_method,
         "sigma_eff_ratio": sigma_eff_ratio(params),
         "measured_ratio": measured_ratio(params),
@@ -104,7 +106,8 @@ def _map(params: GainParams, args: argparse.Namespace) -> tuple[dict, list[str],
     eta = np.geomspace(args.eta_min, args.eta_max, args.n_eta)
     maps = phase_maps(params, chi, eta, hold=args.hold)
     payload = {"chi": chi, "eta": eta, "stokes_mev": maps["n_th"].stokes_mev, "method": maps["n_th"].method,
-               "n_th": maps["n_th"].values, "sigma_ratio": maps["sigma_ratio"].values, "held_fixed": maps["n_th"].held_fixed, "hold": maps["n_th"].hold}
+               "n_th": maps["n_th"].values, "sigma_ratio": maps["sigma_ratio"].values,
+               "held_fixed": maps["n_th"].held_fixed, "hold": maps["n_th"].hold}
     rows = [[e, c, maps["n_th"].values[i, j], maps["sigma_ratio"].values[i, j]]
             for i, e in enumerate(eta) for j, c in enumerate(chi)]
     return payload, ["eta", "chi", "n_th_excitons_per_dot", "sigma_eff_over_sigma_se"], rows
@@ -119,15 +122,18 @@ def _ase(params: GainParams, args: argparse.Namespace) -> tuple[dict, list[str],
     payload = {
         "fluence_mj_cm2": curve.fluence_mj_cm2, "n_avg": curve.n_avg, "output_integrated_au": curve.output_integrated,
         "peak_net_gain_cm": curve.peak_net_gain_cm, "spike_energy_mev": curve.spike_energy_mev,
-        "threshold_mj_cm2": curve.threshold_mj_cm2, "threshold_n_avg": curve.threshold_n_avg, "threshold_reason": curve.threshold_reason,
+        "threshold_mj_cm2": curve.threshold_mj_cm2, "threshold_n_avg": curve.threshold_n_avg,
+        "threshold_reason": curve.threshold_reason,
     }
-    rows = np.column_stack([curve.fluence_mj_cm2, curve.n_avg, curve.output_integrated, curve.peak_net_gain_cm, curve.spike_energy_mev]).tolist()
+    rows = np.column_stack([curve.fluence_mj_cm2, curve.n_avg, curve.output_integrated, curve.peak_net_gain_cm,
+                            curve.spike_energy_mev]).tolist()
     return payload, ["fluence_mj_cm2", "n_avg", "output_integrated_au", "peak_net_gain_cm", "spike_energy_mev"], rows
 
 
 def _dynamics(params: GainParams, _: argparse.Namespace) -> tuple[dict, list[str], list[list]]:
     d = gain_dynamics(params)
-    payload = {"n_x": d.n_x_values, "gain_lifetime_ps": {f"n={n}": d.gain_lifetime_ps[i] for i, n in enumerate(d.doping_levels)},
+    payload = {"n_x": d.n_x_values,
+               "gain_lifetime_ps": {f"n={n}": d.gain_lifetime_ps[i] for i, n in enumerate(d.doping_levels)},
                "operating_gain_lifetime_ps": d.operating_gain_lifetime_ps, "tau_multiexciton_ps": d.tau_multiexciton_ps}
     rows = np.column_stack([d.n_x_values, *d.gain_lifetime_ps]).tolist()
     return payload, ["n_x", *[f"gain_lifetime_ps_n{n}" for n in d.doping_levels]], rows
@@ -136,11 +142,14 @@ def _dynamics(params: GainParams, _: argparse.Namespace) -> tuple[dict, list[str
 def _presets(_: GainParams, __: argparse.Namespace) -> tuple[dict, list[str], list[list]]:
     from .presets import PRESETS
 
-    payload = {name: {"label": p.label, "source": p.source, "description": p.description} for name, p in PRESETS.items()}
+    payload = {name: {"label": p.label, "source": p.source, "description": p.description}
+               for name, p in PRESETS.items()}
     return payload, ["preset", "label", "source"], [[n, p.label, p.source] for n, p in PRESETS.items()]
 
 
-COMMANDS = {"threshold": _threshold, "spectra": _spectra, "map": _map, "ase": _ase, "dynamics": _dynamics, "presets": _presets}
+COMMANDS = {
+    "threshold": _threshold, "spectra": _spectra, "map": _map, "ase": _ase, "dynamics": _dynamics, "presets": _presets,
+}
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -162,7 +171,8 @@ def make_parser() -> argparse.ArgumentParser:
             p.add_argument("--eta-max", type=float, default=10.0)
             p.add_argument("--n-eta", type=int, default=41)
             p.add_argument("--hold", choices=("fine_structure", "stokes"), default=None,
-                           help="what the eta axis holds fixed (default: fine_structure, stokes for the Gaussian model)")
+                           help="what the eta axis holds fixed "
+                                "(default: fine_structure, stokes for the Gaussian model)")
         if name == "ase":
             p.add_argument("--n-fluences", type=int, default=60)
     return parser
@@ -206,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.csv:
         try:
-            handle = open(args.csv, "w", newline="")
+            handle = open(args.csv, "w", newline="")  # noqa: SIM115 - closed by the with below; only open() maps to exit 2
         except OSError as error:
             print(f"qdgain: error: --csv {args.csv!r}: {error.strerror}", file=sys.stderr)
             return 2
@@ -216,6 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             writer.writerow(header)
             writer.writerows(rows)
     else:
-        json.dump({"command": args.command, "qdgain_version": __version__, "params": params.as_dict(), **_jsonable(payload)}, sys.stdout)
+        json.dump({"command": args.command, "qdgain_version": __version__, "params": params.as_dict(),
+                   **_jsonable(payload)}, sys.stdout)
         sys.stdout.write("\n")
     return 0

@@ -10,7 +10,7 @@ refined by bisection (all brackets in parallel; a single problem uses Brent's me
 from __future__ import annotations
 
 import functools
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from scipy.optimize import brentq

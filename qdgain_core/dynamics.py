@@ -80,6 +80,12 @@ def _checked_time(time_ps: np.ndarray | None) -> np.ndarray:
     return time_ps
 
 
+def _single_level(level: int) -> tuple[float, float, float]:
+    """Doping fractions (f0, f1, f2) of a film whose dots all hold ``level`` electrons."""
+    f0, f1, f2 = (float(level == o) for o in DOPING_LEVELS)
+    return f0, f1, f2
+
+
 def _gain_lifetime(time_ps: np.ndarray, a_star: np.ndarray) -> np.ndarray:
     """Time (ps) from t = 0 during which net gain exceeds the detection floor; capped at the window.
 
@@ -121,11 +127,13 @@ def gain_dynamics(
     reference = float(ground_coefficients(params) @ band)
     initial = occupation_probabilities(x_all, params.pump_mode, params.pump_sites, n_max).T
     sectors = [
-        coefficients_for(params, tuple(float(level == o) for o in DOPING_LEVELS), n_max=n_max) @ band / reference
+        coefficients_for(params, _single_level(level), n_max=n_max) @ band / reference
         for level in DOPING_LEVELS
     ]
     generator = block_diag(*(cascade_generator(level, n_max, params.tau_xx_ps) for level in DOPING_LEVELS))
-    history = observable_history(np.concatenate(sectors), generator, time_ps).reshape(time_ps.size, len(DOPING_LEVELS), n_max + 1)
+    history = observable_history(np.concatenate(sectors), generator, time_ps).reshape(
+        time_ps.size, len(DOPING_LEVELS), n_max + 1
+    )
     a_star = np.einsum("tln,nm->lmt", history, initial)
     operating = np.tensordot(np.array(fractions_for(params)), a_star[:, -1], axes=1)
     lifetimes = _gain_lifetime(time_ps, a_star[:, :-1])

@@ -38,14 +38,15 @@ The ensemble is a coefficient matrix C[N, line] (this module) times the lines
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Callable, Mapping
 
 import numpy as np
+import numpy.typing as npt
 
 from .constants import K_B_MEV_PER_K
-from .lineshapes import BathSpec, absorption_kernels, place_lines, solve_lattice, N_ENERGY_POINTS
+from .lineshapes import N_ENERGY_POINTS, BathSpec, absorption_kernels, place_lines, solve_lattice
 from .params import COUNTING_SCHEMES, FIELD_SPECS, GainParams
 from .results import Geometry, Spectra
 from .statistics import doping_fractions, occupation_probabilities
@@ -56,26 +57,28 @@ LINE_NAMES = ("A", "A_E", "SE_A", "SE_E", "XX", "ESA_E", "TRION_A", "TRION_SE", 
 N_LINES = len(LINE_NAMES)
 CHI_LINES = (LINE_ESA, LINE_TRAP)
 FIXED_LINES = tuple(i for i in range(N_LINES) if i not in CHI_LINES)
-assert FIXED_LINES == tuple(range(len(FIXED_LINES))), "chi-dependent lines must come last"
+assert tuple(range(len(FIXED_LINES))) == FIXED_LINES, "chi-dependent lines must come last"
 EMISSION_LINES = (LINE_SE_A, LINE_SE_E, LINE_XX, LINE_TRION_SE, LINE_HIGH_SE)
 BIEXCITON_LINES = (LINE_XX, LINE_ESA_E, LINE_ESA, LINE_TRAP)
 EXCITED_ABSORPTION = (LINE_ESA, LINE_ESA_E, LINE_TRAP)
 GROUND_LINES = (LINE_A, LINE_A_E)
 EXCITON_EMISSION = (LINE_SE_A, LINE_SE_E)
 DOPING_LEVELS = (0, 1, 2)
-MAX_N_AVG = FIELD_SPECS["n_avg"].maximum
+_N_AVG_MAXIMUM = FIELD_SPECS["n_avg"].maximum
+assert _N_AVG_MAXIMUM is not None, "n_avg needs an upper bound"
+MAX_N_AVG: float = _N_AVG_MAXIMUM
 
 
-def _transition_counts_rule(spec: "CountingSpec", n_exc: np.ndarray, n_doped: int) -> tuple[np.ndarray, np.ndarray]:
+def _transition_counts_rule(spec: CountingSpec, n_exc: np.ndarray, n_doped: int) -> tuple[np.ndarray, np.ndarray]:
     return transition_counts(spec.g_e, spec.g_h, n_exc, n_doped)
 
 
-def _site_counts_rule(spec: "CountingSpec", n_exc: np.ndarray, n_doped: int) -> tuple[np.ndarray, np.ndarray]:
+def _site_counts_rule(spec: CountingSpec, n_exc: np.ndarray, n_doped: int) -> tuple[np.ndarray, np.ndarray]:
     return site_counts(spec.sites, n_exc, n_doped)
 
 
-COUNTING_RULES: Mapping[str, Callable[["CountingSpec", np.ndarray, int], tuple[np.ndarray, np.ndarray]]] = MappingProxyType(
-    {"transitions": _transition_counts_rule, "sites": _site_counts_rule}
+COUNTING_RULES: Mapping[str, Callable[[CountingSpec, np.ndarray, int], tuple[np.ndarray, np.ndarray]]] = (
+    MappingProxyType({"transitions": _transition_counts_rule, "sites": _site_counts_rule})
 )
 assert set(COUNTING_RULES) == set(COUNTING_SCHEMES), "every counting scheme needs a counting rule"
 
@@ -176,7 +179,9 @@ def fine_structure_strengths(xe_strength: float, fine_structure_mev: float, temp
 def counting_spec(params: GainParams, fine_structure_mev: float | None = None) -> CountingSpec:
     """The counting and strength settings of ``params`` (fine structure from the geometry unless given)."""
     fine = geometry_for(params).fine_structure_mev if fine_structure_mev is None else fine_structure_mev
-    ground, emission, excited = fine_structure_strengths(params.xe_strength, fine, params.temperature_k, params.thermalize)
+    ground, emission, excited = fine_structure_strengths(
+        params.xe_strength, fine, params.temperature_k, params.thermalize
+    )
     partner = params.xx_strength / (1.0 + params.xx_strength)
     return CountingSpec(
         scheme=params.counting,
@@ -216,7 +221,7 @@ def _coefficients(spec: CountingSpec, fractions: tuple[float, float, float], n_m
         row[line] = strength
         return row
 
-    for n_doped, f_n in zip(DOPING_LEVELS, fractions):
+    for n_doped, f_n in zip(DOPING_LEVELS, fractions, strict=True):
         if f_n == 0.0:
             continue
         up, down = COUNTING_RULES[spec.scheme](spec, n_exc, n_doped)
@@ -245,7 +250,9 @@ def _coefficients(spec: CountingSpec, fractions: tuple[float, float, float], n_m
     return coeff
 
 
-def coefficient_table(spec: CountingSpec, fractions: tuple[float, float, float], n_max: int | None = None) -> np.ndarray:
+def coefficient_table(
+    spec: CountingSpec, fractions: tuple[float, float, float], n_max: int | None = None
+) -> np.ndarray:
     """C[N, line] with OD_NL(E) = sum_N P_N sum_line C[N, line] L_line(E) (read-only).
 
     Positive entries absorb, negative entries are stimulated emission; units of one
@@ -260,7 +267,9 @@ def fractions_for(params: GainParams) -> tuple[float, float, float]:
     return doping_fractions(params.n_doped, params.charging_energy_mev, params.doping_temperature_k, params.sigma_1s_mv)
 
 
-def coefficients_for(params: GainParams, fractions: tuple[float, float, float] | None = None, n_max: int | None = None) -> np.ndarray:
+def coefficients_for(
+    params: GainParams, fractions: tuple[float, float, float] | None = None, n_max: int | None = None
+) -> np.ndarray:
     """``coefficient_table`` of the parameter set (doping from ``params.n_doped`` unless given)."""
     fractions = fractions_for(params) if fractions is None else fractions
     return coefficient_table(counting_spec(params), fractions, n_max)
@@ -344,10 +353,10 @@ class LinePositions:
 
 def line_positions(
     e_a_mev: float,
-    fine_structure_mev: np.ndarray,
-    reorganization_mev: np.ndarray,
-    biexciton_reorganization_mev: np.ndarray,
-    chi: np.ndarray,
+    fine_structure_mev: npt.ArrayLike,
+    reorganization_mev: npt.ArrayLike,
+    biexciton_reorganization_mev: npt.ArrayLike,
+    chi: npt.ArrayLike,
     xx_binding_mev: float,
     trap_shift_mev: float,
     trion_binding_mev: float,
@@ -369,7 +378,8 @@ def line_positions(
     high = e_a + (0.0 if high_offset_mev is None else high_offset_mev)
     xx = se_e - xx_binding_mev
     fixed = np.stack(
-        [e_a, e_a - fine, e_a - 2.0 * lam, se_e, xx, xx + 2.0 * lam_xx, e_a - trion_binding_mev, e_a - trion_binding_mev - 2.0 * lam, high, high - 2.0 * lam],
+        [e_a, e_a - fine, e_a - 2.0 * lam, se_e, xx, xx + 2.0 * lam_xx,
+         e_a - trion_binding_mev, e_a - trion_binding_mev - 2.0 * lam, high, high - 2.0 * lam],
         axis=1,
     )
     esa = e_a_mev - np.asarray(chi, dtype=float)[None, :] * stokes[:, None]
@@ -434,7 +444,7 @@ def geometry_for(params: GainParams) -> Geometry:
     lam_xx = float(biexciton_reorganization_mev(params, reorg))
     positions = line_positions(params.e_a_mev, fine, reorg, lam_xx, np.array([params.chi]), params.xx_binding_mev,
                                params.trap_shift_mev, params.trion_binding_mev, params.high_offset_mev)
-    at = {name: float(positions.fixed[0, i]) for name, i in zip(LINE_NAMES, FIXED_LINES)}
+    at = {name: float(positions.fixed[0, i]) for name, i in zip(LINE_NAMES, FIXED_LINES, strict=False)}
     at.update({LINE_NAMES[i]: float(positions.chi[0, 0, j]) for j, i in enumerate(CHI_LINES)})
     return Geometry(
         fine_structure_mev=float(fine),
@@ -466,7 +476,8 @@ def biexciton_reorganization_mev(params: GainParams, reorganization_mev):
         return reorganization_mev
     bath = bath_for(params)
     rho = (params.xi - 1.0) ** 2
-    return rho * (np.asarray(reorganization_mev) - bath.homogeneous_reorganization_mev) + bath.homogeneous_reorganization_mev
+    homogeneous = bath.homogeneous_reorganization_mev
+    return rho * (np.asarray(reorganization_mev) - homogeneous) + homogeneous
 
 
 def lattice_width_mev(params: GainParams, geometry: Geometry) -> float:
@@ -499,8 +510,8 @@ def lines_for(params: GainParams) -> tuple[np.ndarray, np.ndarray, Geometry]:
     """
     geometry = geometry_for(params)
     probe = None if params.probe_detuning_mev is None else np.array([params.e_a_mev + params.probe_detuning_mev])
-    lines = build_lines(bath_for(params), positions_for(params, geometry), np.array([lattice_width_mev(params, geometry)]), params.xi,
-                        probe_mev=probe)
+    width = np.array([lattice_width_mev(params, geometry)])
+    lines = build_lines(bath_for(params), positions_for(params, geometry), width, params.xi, probe_mev=probe)
     energy, full = lines.energy_mev[0], np.ascontiguousarray(lines.full()[0, 0])
     energy.flags.writeable = False
     full.flags.writeable = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from .params import GainParams
 from .statistics import (
@@ -15,14 +16,14 @@ from .statistics import (
 )
 
 
-def _checked(name: str, values: np.ndarray, unit: str) -> np.ndarray:
-    values = np.asarray(values, dtype=float)
-    if not np.all(np.isfinite(values)) or np.any(values < 0.0):
+def _checked(name: str, values: npt.ArrayLike, unit: str) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(array)) or np.any(array < 0.0):
         raise ValueError(f"{name}: need finite values >= 0 {unit}")
-    return values
+    return array
 
 
-def n_avg_from_fluence(params: GainParams, fluence_mj_cm2: np.ndarray) -> np.ndarray:
+def n_avg_from_fluence(params: GainParams, fluence_mj_cm2: npt.ArrayLike) -> np.ndarray:
     """<N> (excitons/dot) created by pump fluences ``fluence_mj_cm2`` (mJ/cm^2)."""
     fluence_mj_cm2 = _checked("fluence_mj_cm2", fluence_mj_cm2, "mJ/cm^2")
     if params.pump_mode == "two_photon":
@@ -32,7 +33,7 @@ def n_avg_from_fluence(params: GainParams, fluence_mj_cm2: np.ndarray) -> np.nda
     return n_avg_one_photon(fluence_mj_cm2, params.pump_wavelength_nm, params.sigma_pump_cm2)
 
 
-def fluence_from_n_avg(params: GainParams, n_avg: np.ndarray) -> np.ndarray:
+def fluence_from_n_avg(params: GainParams, n_avg: npt.ArrayLike) -> np.ndarray:
     """Pump fluence (mJ/cm^2) giving <N> = ``n_avg``; inverse of ``n_avg_from_fluence``.
 
     Resonant pumping saturates at <N> = the band-edge sites (``params.pump_sites``, a pi pulse);

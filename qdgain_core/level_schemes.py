@@ -11,12 +11,13 @@ biexcitons at the operating chi; without it the excitons are uncorrelated ([001]
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any
 
 from .params import GainParams
 
-SCHEMES: Mapping[str, Mapping[str, object]] = MappingProxyType(
+SCHEMES: Mapping[str, Mapping[str, Any]] = MappingProxyType(
     {
         "2LS": MappingProxyType({"stokes_mev": 0.0, "huang_rhys": 0.0, "thermalize": True}),
         "3LS": MappingProxyType({"eta": 100.0, "thermalize": False}),

@@ -143,8 +143,8 @@ def solve_lattice(stokes_mev: float, eta: float, bath: BathSpec) -> tuple[float,
     d = stokes_mev - 2.0 * fixed
     if d <= 0.0:
         return 0.0, 0.0, 0.0, (
-            f"Stokes shift {stokes_mev:g} meV is below the fixed reorganization 2(S*hw + s_h^2/2kT) = {2 * fixed:.3g} meV "
-            "of the LO mode and the electronic width; they alone set the Stokes shift"
+            f"Stokes shift {stokes_mev:g} meV is below the fixed reorganization 2(S*hw + s_h^2/2kT) = "
+            f"{2 * fixed:.3g} meV of the LO mode and the electronic width; they alone set the Stokes shift"
         )
     p = 4.0 * d + eta * eta * b
     lam_dl = (p - np.sqrt(p * p - 16.0 * d * d)) / 8.0
@@ -162,7 +162,9 @@ def lattice_for_eta(fine_structure_mev: float, eta: np.ndarray, bath: BathSpec) 
     return (fine_structure_mev / eta) ** 2 / bath.bath_variance_per_lambda_mev
 
 
-def absorption_kernels(lam_dl_mev: np.ndarray, de_mev: np.ndarray, scale: float, bath: BathSpec, n_time: int = N_TIME_POINTS) -> np.ndarray:
+def absorption_kernels(
+    lam_dl_mev: np.ndarray, de_mev: np.ndarray, scale: float, bath: BathSpec, n_time: int = N_TIME_POINTS
+) -> np.ndarray:
     """Absorption lineshape kernels K(eps) on FFT-ordered grids eps_j = j * de (meV^-1 units).
 
     ``lam_dl_mev`` and ``de_mev`` have shape (B,); ``scale`` multiplies the whole g(t)

@@ -17,6 +17,7 @@ whose Stokes shift would exceed E_A/2 (emission below E_A/2) are NaN.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from .crossing import first_crossing, linear_criterion, search_limit
 from .ensemble import (
@@ -34,10 +35,10 @@ from .ensemble import (
     sigma_eff_weights_of,
 )
 from .lineshapes import lattice_for_eta, solve_lattice
+from .observables import PEAK_COARSE_POINTS, REFERENCE_WEIGHTS, peak_thresholds, probe_energy_mev
 from .params import GainParams
 from .results import PhaseCuts, PhaseMap
 from .threshold_methods import line_functionals, method_for
-from .observables import PEAK_COARSE_POINTS, REFERENCE_WEIGHTS, peak_thresholds, probe_energy_mev
 
 MAP_QUANTITIES = ("n_th", "sigma_ratio")
 HOLDS = ("fine_structure", "stokes")
@@ -68,8 +69,8 @@ def _row_lattice(params: GainParams, eta: np.ndarray, hold: str) -> tuple[np.nda
 
 def phase_maps(
     params: GainParams,
-    chi_values: np.ndarray,
-    eta_values: np.ndarray,
+    chi_values: npt.ArrayLike,
+    eta_values: npt.ArrayLike,
     method: str | None = None,
     hold: str | None = None,
 ) -> dict[str, PhaseMap]:
@@ -83,16 +84,21 @@ def phase_maps(
     if hold not in HOLDS:
         raise ValueError(f"hold: {hold!r} is not one of {list(HOLDS)}")
     if hold == "fine_structure" and params.lineshape_model == "gaussian":
-        raise ValueError("hold: the Gaussian Simple Model has no lattice width; its maps hold the Stokes shift ('stokes')")
+        raise ValueError(
+            "hold: the Gaussian Simple Model has no lattice width; its maps hold the Stokes shift ('stokes')"
+        )
     chi = np.asarray(chi_values, dtype=float).ravel()
     eta = np.asarray(eta_values, dtype=float).ravel()
     if chi.size * eta.size > MAX_MAP_POINTS or chi.size == 0 or eta.size == 0:
         raise ValueError(f"map size: {eta.size} x {chi.size} points; allowed 1 to {MAX_MAP_POINTS} points")
     if not spec.linear and chi.size * eta.size > MAX_PEAK_MAP_POINTS:
-        raise ValueError(f"map size: the {method} method keeps whole spectra per point; allowed up to {MAX_PEAK_MAP_POINTS} points")
+        raise ValueError(
+            f"map size: the {method} method keeps whole spectra per point; allowed up to {MAX_PEAK_MAP_POINTS} points"
+        )
     if not (np.isfinite(chi).all() and np.isfinite(eta).all() and (eta > 0).all()):
         raise ValueError(
-            f"map axes: chi must be finite and eta finite and > 0 (got chi {chi.min():g}..{chi.max():g}, eta {eta.min():g}..{eta.max():g})"
+            f"map axes: chi must be finite and eta finite and > 0 "
+            f"(got chi {chi.min():g}..{chi.max():g}, eta {eta.min():g}..{eta.max():g})"
         )
     fine, reorg, lam_dl = _row_lattice(params, eta, hold)
     stokes = fine + 2.0 * reorg
@@ -102,8 +108,8 @@ def phase_maps(
     reorg_used, lam_used = reorg * scale_down, lam_dl * scale_down
     lam_xx = biexciton_reorganization_mev(params, reorg_used)
     positions = line_positions(
-        params.e_a_mev, fine, reorg_used, lam_xx, chi, params.xx_binding_mev, params.trap_shift_mev, params.trion_binding_mev,
-        params.high_offset_mev,
+        params.e_a_mev, fine, reorg_used, lam_xx, chi, params.xx_binding_mev, params.trap_shift_mev,
+        params.trion_binding_mev, params.high_offset_mev,
     )
     probe = None
     if spec.probe:
@@ -143,7 +149,9 @@ def phase_maps(
     }
 
 
-def _map_functionals(method: str, line_set: LineSet, probe: np.ndarray | None, reference: np.ndarray | None) -> np.ndarray:
+def _map_functionals(
+    method: str, line_set: LineSet, probe: np.ndarray | None, reference: np.ndarray | None
+) -> np.ndarray:
     """Functional of every line at every map point, (B, K, L), without materialising (B, K, L, nE)."""
     energy, de = line_set.energy_mev, line_set.de_mev
     on_fixed = line_functionals(method, energy, de, line_set.fixed_lines, probe, reference)
@@ -170,7 +178,9 @@ def _sigma_ratios(line_set: LineSet, single: np.ndarray, bare: np.ndarray) -> np
 PEAK_CHUNK_BYTES = 64 * 2**20
 
 
-def _peak_thresholds(params: GainParams, coeff: np.ndarray, ground: np.ndarray, line_set: LineSet, limit: float) -> np.ndarray:
+def _peak_thresholds(
+    params: GainParams, coeff: np.ndarray, ground: np.ndarray, line_set: LineSet, limit: float
+) -> np.ndarray:
     """Peak-method thresholds (B, K) in chunks of chi columns, so memory stays below PEAK_CHUNK_BYTES."""
     b, k, _, n_e = line_set.chi_lines.shape
     per_column = b * n_e * 8 * max(PEAK_COARSE_POINTS, coeff.shape[1] + len(FIXED_LINES) + len(CHI_LINES))
@@ -178,7 +188,9 @@ def _peak_thresholds(params: GainParams, coeff: np.ndarray, ground: np.ndarray, 
     out = np.empty((b, k))
     for start in range(0, k, chunk):
         columns = slice(start, min(start + chunk, k))
-        lines = LineSet(line_set.energy_mev, line_set.de_mev, line_set.fixed_lines, line_set.chi_lines[:, columns]).full()
+        lines = LineSet(
+            line_set.energy_mev, line_set.de_mev, line_set.fixed_lines, line_set.chi_lines[:, columns]
+        ).full()
         sector = np.einsum("bnl,bkle->bkne", coeff, lines)
         floor = params.gain_min_fraction * np.einsum("bl,bkle->bke", ground, lines).max(axis=-1)
         out[:, columns] = peak_thresholds(params, sector, floor, limit)
@@ -199,7 +211,9 @@ def phase_map(
     return phase_maps(params, chi_values, eta_values, method, hold)[quantity]
 
 
-def phase_cuts(params: GainParams, chi_values: np.ndarray, eta_values: np.ndarray, hold: str | None = None) -> PhaseCuts:
+def phase_cuts(
+    params: GainParams, chi_values: np.ndarray, eta_values: np.ndarray, hold: str | None = None
+) -> PhaseCuts:
     """The four 1-D cuts through the operating point ([000] Fig. 5a-d)."""
     geometry = geometry_for(params)
     eta0 = geometry.eta_effective if geometry.eta_effective > 0 else params.eta

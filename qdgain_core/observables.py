@@ -6,13 +6,17 @@ threshold, the doping curve and the maps.
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Callable, Sequence
 
-from .crossing import first_crossing, linear_criterion, probabilities_at, search_limit
+import numpy as np
+import numpy.typing as npt
+
+from .crossing import ZERO_TOLERANCE, first_crossing, linear_criterion, probabilities_at, search_limit
 from .ensemble import (
     COUNTING_RULES,
-    CountingSpec,
+    MAX_N_AVG,
     UNDOPED,
+    CountingSpec,
     bare_se_weights_of,
     coefficient_table,
     coefficients_for,
@@ -37,7 +41,9 @@ REFERENCE_WEIGHTS = {
     "absorption": lambda spec: coefficient_table(spec, UNDOPED)[0],
 }
 """Line weights (L,) of each band method's reference line: the bare single-exciton SE, or OD_0."""
-assert set(REFERENCE_WEIGHTS) == {m.reference for m in METHODS.values() if m.reference}, "every band reference needs weights"
+assert set(REFERENCE_WEIGHTS) == {m.reference for m in METHODS.values() if m.reference}, (
+    "every band reference needs weights"
+)
 
 
 def reference_line(params: GainParams, lines: np.ndarray, kind: str) -> np.ndarray:
@@ -45,7 +51,9 @@ def reference_line(params: GainParams, lines: np.ndarray, kind: str) -> np.ndarr
     return np.einsum("l,...le->...e", REFERENCE_WEIGHTS[kind](counting_spec(params)), lines)
 
 
-def method_functionals(params: GainParams, method: str, energy: np.ndarray, lines: np.ndarray, emission_mev: float) -> np.ndarray:
+def method_functionals(
+    params: GainParams, method: str, energy: np.ndarray, lines: np.ndarray, emission_mev: float
+) -> np.ndarray:
     """The linear functional of ``method`` on every line of the operating point, (L,)."""
     spec = method_for(method)
     probe = probe_energy_mev(params, emission_mev) if spec.probe else None
@@ -60,20 +68,48 @@ def probe_energy_mev(params: GainParams, emission_mev: float) -> float:
     return params.e_a_mev + params.probe_detuning_mev
 
 
-def gain_threshold(params: GainParams, method: str | None = None) -> Threshold:
-    """<N_th> (excitons/dot) at the operating point by ``method`` (default params.threshold_method)."""
-    method = params.threshold_method if method is None else method
+def method_criterion(params: GainParams, method: str) -> Callable[[np.ndarray], np.ndarray]:
+    """The gain criterion W(<N>) of ``method`` at the operating point: positive without gain, <= 0 with it.
+
+    Called like every criterion of ``crossing.first_crossing`` (the shared grid (K,) or one
+    value (1,)); its first zero is the threshold (``gain_threshold``), its sign at <N> says
+    whether there is gain there (``has_gain``).
+    """
     spec = method_for(method)
     energy, lines, geometry = lines_for(params)
     coeff = coefficients_for(params)
-    limit, reason = search_limit(params.pump_mode, params.pump_sites, params.n_search_max)
     if not spec.linear:
-        n_th = float(peak_thresholds(params, coeff @ lines, np.asarray(params.gain_min_fraction * od0_peak(params)), limit))
-    else:
-        integrals = method_functionals(params, method, energy, lines, geometry.emission_mev)
-        n_th = float(first_crossing(linear_criterion(coeff @ integrals, params.pump_mode, params.pump_sites), (), limit))
+        return peak_criterion(params, coeff @ lines, np.asarray(params.gain_min_fraction * od0_peak(params)))
+    integrals = method_functionals(params, method, energy, lines, geometry.emission_mev)
+    return linear_criterion(coeff @ integrals, params.pump_mode, params.pump_sites)
+
+
+def gain_threshold(params: GainParams, method: str | None = None) -> Threshold:
+    """<N_th> (excitons/dot) at the operating point by ``method`` (default params.threshold_method)."""
+    method = params.threshold_method if method is None else method
+    limit, reason = search_limit(params.pump_mode, params.pump_sites, params.n_search_max)
+    n_th = float(first_crossing(method_criterion(params, method), (), limit))
     found = bool(np.isfinite(n_th))
     return Threshold(method, n_th if found else float("inf"), found, "" if found else reason)
+
+
+def gain_criterion(params: GainParams, method: str | None = None, n_avg: float | None = None) -> float:
+    """W(<N>) of ``method`` (default params.threshold_method) at <N> = ``n_avg`` (default params.n_avg).
+
+    In the units of the method: the band or all-energy integral of OD_NL (window, band,
+    total), OD_NL at the probe energy (probe), min_E OD_NL + g_min max OD_0 (peak); all in
+    line units (multiply a ``nonlinear_absorption`` spectrum by ``od0_peak`` to compare).
+    """
+    method = params.threshold_method if method is None else method
+    n_avg = params.n_avg if n_avg is None else float(n_avg)
+    if not 0.0 <= n_avg <= MAX_N_AVG:
+        raise ValueError(f"n_avg: {n_avg!r} is outside the allowed range [0, {MAX_N_AVG:g}] excitons/dot")
+    return float(np.asarray(method_criterion(params, method)(np.array([n_avg])))[0])
+
+
+def has_gain(params: GainParams, method: str | None = None, n_avg: float | None = None) -> bool:
+    """Net gain at <N> = ``n_avg`` by ``method``: the criterion whose first zero is <N_th> is <= 0 there."""
+    return gain_criterion(params, method, n_avg) <= ZERO_TOLERANCE
 
 
 PEAK_COARSE_POINTS = 41
@@ -86,8 +122,16 @@ def peak_thresholds(params: GainParams, sector: np.ndarray, floor: np.ndarray, l
     A single problem uses the 161-point search with Brent's method, batches 41 coarse points
     (whole spectra per point and coarse value).
     """
-    n_max = sector.shape[-2] - 1
     batch = sector.shape[:-2]
+    criterion = peak_criterion(params, sector, floor)
+    if batch == ():
+        return first_crossing(criterion, (), limit)
+    return first_crossing(criterion, batch, limit, n_coarse=PEAK_COARSE_POINTS)
+
+
+def peak_criterion(params: GainParams, sector: np.ndarray, floor: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """W(x) = min_E OD_NL(x) + floor for sector spectra (..., N, nE): <= 0 once max_E(-OD_NL) >= floor."""
+    n_max = sector.shape[-2] - 1
 
     def criterion(x: np.ndarray) -> np.ndarray:
         if x.ndim == 1:
@@ -96,9 +140,7 @@ def peak_thresholds(params: GainParams, sector: np.ndarray, floor: np.ndarray, l
         probs = occupation_probabilities(x[..., 0], params.pump_mode, params.pump_sites, n_max)
         return np.matmul(probs[..., None, :], sector)[..., 0, :].min(axis=-1)[..., None] + floor[..., None]
 
-    if batch == ():
-        return first_crossing(criterion, (), limit)
-    return first_crossing(criterion, batch, limit, n_coarse=PEAK_COARSE_POINTS)
+    return criterion
 
 
 def all_thresholds(params: GainParams) -> dict[str, Threshold]:
@@ -113,7 +155,7 @@ def counting_threshold(
     g_h: int,
     n_doped: float = 0.0,
     saturate: bool = True,
-    fractions: tuple[float, float, float] | None = None,
+    fractions: Sequence[float] | None = None,
     search_max: float = 20.0,
     scheme: str = "transitions",
     sites: int = 2,
@@ -127,10 +169,11 @@ def counting_threshold(
     are given. ``saturate=False`` uses the unsaturated eq. S3 (4/3 for CdSe instead of
     1.54, [002] Fig. S4). Returns inf when there is no gain up to ``search_max``.
     """
-    if not (1 <= g_e <= 8 and 1 <= g_h <= 8 and 1 <= sites <= 8 and 0.0 < search_max <= 100.0) or scheme not in COUNTING_SCHEMES:
+    in_range = 1 <= g_e <= 8 and 1 <= g_h <= 8 and 1 <= sites <= 8 and 0.0 < search_max <= 100.0
+    if not in_range or scheme not in COUNTING_SCHEMES:
         raise ValueError(
-            f"counting_threshold: need 1 <= g_e, g_h, sites <= 8, 0 < search_max <= 100 and scheme in {list(COUNTING_SCHEMES)}, "
-            f"got {g_e}, {g_h}, {sites}, {search_max}, {scheme!r}"
+            "counting_threshold: need 1 <= g_e, g_h, sites <= 8, 0 < search_max <= 100 and scheme in "
+            f"{list(COUNTING_SCHEMES)}, got {g_e}, {g_h}, {sites}, {search_max}, {scheme!r}"
         )
     if pump_mode not in PUMP_MODES:
         raise ValueError(f"pump_mode: {pump_mode!r} is not one of {list(PUMP_MODES)}")
@@ -147,12 +190,13 @@ def counting_threshold(
             fractions = doping_fractions(n_doped)
     spec = CountingSpec(
         scheme=scheme, g_e=g_e, g_h=g_h, sites=sites, plqy=1.0, include_esa=False, ground_split=(1.0, 0.0),
-        emission_split=(1.0, 0.0), excited_strength=1.0, biexciton_split=(1.0, 0.0), high_g_h=1, high_strength=1.0, high_on=False,
+        emission_split=(1.0, 0.0), excited_strength=1.0, biexciton_split=(1.0, 0.0), high_g_h=1, high_strength=1.0,
+        high_on=False,
     )
     n_max = spec.n_max if saturate else UNSATURATED_N_MAX
     n_exc = np.arange(n_max + 1)
     weights = np.zeros(n_max + 1)
-    for level, f_n in zip((0, 1, 2), fractions):
+    for level, f_n in zip((0, 1, 2), fractions, strict=True):
         if saturate:
             up, down = COUNTING_RULES[scheme](spec, n_exc, level)
         else:
@@ -169,7 +213,7 @@ def counting_threshold(
     return float(first_crossing(criterion, (), limit))
 
 
-def threshold_vs_doping(params: GainParams, n_doped_values: np.ndarray, method: str | None = None) -> np.ndarray:
+def threshold_vs_doping(params: GainParams, n_doped_values: npt.ArrayLike, method: str | None = None) -> np.ndarray:
     """<N_th> versus <n_1S(e)> ([002] Fig. 5b), other parameters fixed; inf where no gain.
 
     Doping fractions follow ``params`` (grand canonical, eqs. S9-S16); the lines do not
@@ -222,7 +266,8 @@ def se_map(params: GainParams, n_values: np.ndarray | None = None) -> SEMap:
     """OD_NL(E, <N>) in units of max OD_0 on ``n_values`` (default 0..min(limit, 4), 81 rows)."""
     limit, _ = search_limit(params.pump_mode, params.pump_sites, params.n_search_max)
     n_values = np.linspace(0.0, min(limit, 4.0), 81) if n_values is None else np.asarray(n_values, dtype=float).ravel()
-    if not 1 <= n_values.size <= 1000 or not np.all(np.isfinite(n_values)) or np.any(n_values < 0) or np.any(n_values > limit):
+    if (not 1 <= n_values.size <= 1000 or not np.all(np.isfinite(n_values))
+            or np.any(n_values < 0) or np.any(n_values > limit)):
         raise ValueError(f"n_values: need 1 to 1000 values in [0, {limit:g}] excitons/dot")
     energy, lines, _ = lines_for(params)
     coeff = coefficients_for(params)

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from .params import FIELD_SPECS, GainParams
 
@@ -78,7 +79,9 @@ class Preset:
     @property
     def statistics(self) -> str:
         """Occupation statistics of its pumping: Poisson (one- or two-photon) or binomial (resonant)."""
-        return "binomial (Rabi)" if self.params.pump_mode == "resonant" else f"Poisson ({self.params.pump_mode.replace('_', '-')})"
+        if self.params.pump_mode == "resonant":
+            return "binomial (Rabi)"
+        return f"Poisson ({self.params.pump_mode.replace('_', '-')})"
 
     @property
     def anchors(self) -> tuple:

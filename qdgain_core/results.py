@@ -208,8 +208,8 @@ class GainDynamics:
     ``a_star`` has shape (len(doping_levels), len(n_x_values), len(time_ps)): the
     band-integrated excited-state absorption in units of the band-integrated linear
     absorption (negative = gain). ``gain_lifetime_ps`` is the time A* stays below -1 %
-    of the linear absorption (the detection floor; 0 where it never does). ``operating_a_star`` is A*(t) at the operating point
-    (<N> = params.n_avg, doping fractions of params.n_doped).
+    of the linear absorption (the detection floor; 0 where it never does). ``operating_a_star`` is
+    A*(t) at the operating point (<N> = params.n_avg, doping fractions of params.n_doped).
     """
 
     time_ps: np.ndarray

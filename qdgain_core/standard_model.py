@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .crossing import first_crossing, search_limit
 from .dynamics import cascade_generator, propagate
 from .ensemble import COUNTING_RULES, counting_spec
 from .params import GainParams
 from .results import StandardModel
 from .statistics import occupation_probabilities
-from .crossing import first_crossing, search_limit
 
 DEFAULT_DIAMETERS_NM = np.linspace(2.0, 8.0, 25)
 DEFAULT_PROBE_DELAY_PS = 10.0

@@ -15,16 +15,18 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+import numpy.typing as npt
 from scipy.optimize import brentq
 from scipy.special import gammaln
 
 from .constants import EV_TO_J, GM_CM4_S, K_B_MEV_PER_K, PLANCK_EV_NM
+
 N_DOPING_QUADRATURE = 41
 MAX_DISORDER_NODES = 4001
 MAX_POTENTIALS = 10000
 
 
-def photon_fluence_cm2(fluence_mj_cm2: np.ndarray, wavelength_nm: float) -> np.ndarray:
+def photon_fluence_cm2(fluence_mj_cm2: npt.ArrayLike, wavelength_nm: float) -> np.ndarray:
     """Photons per cm^2 in a pulse of ``fluence_mj_cm2`` at ``wavelength_nm``."""
     photon_energy_j = PLANCK_EV_NM / wavelength_nm * EV_TO_J
     return np.asarray(fluence_mj_cm2, dtype=float) * 1e-3 / photon_energy_j
@@ -40,7 +42,9 @@ def gaussian_tau0_s(pulse_fwhm_fs: float) -> float:
     return pulse_fwhm_fs * 1e-15 / (2.0 * np.sqrt(np.log(2.0)))
 
 
-def n_avg_two_photon(fluence_mj_cm2: np.ndarray, wavelength_nm: float, sigma2_gm: float, pulse_fwhm_fs: float) -> np.ndarray:
+def n_avg_two_photon(
+    fluence_mj_cm2: np.ndarray, wavelength_nm: float, sigma2_gm: float, pulse_fwhm_fs: float
+) -> np.ndarray:
     """<N> = sigma2 F^2 / (sqrt(2 pi) tau_0) for a Gaussian pulse (docs/model.md)."""
     tau0_s = gaussian_tau0_s(pulse_fwhm_fs)
     photons = photon_fluence_cm2(fluence_mj_cm2, wavelength_nm)
@@ -120,7 +124,8 @@ def _disorder_quadrature(sigma_reduced: float) -> tuple[np.ndarray, np.ndarray]:
         nodes, weights = np.polynomial.hermite_e.hermegauss(N_DOPING_QUADRATURE)
         nodes = sigma_reduced * nodes
     else:
-        nodes = np.linspace(-8.0 * sigma_reduced, 8.0 * sigma_reduced, int(min(64.0 * sigma_reduced, MAX_DISORDER_NODES)) | 1)
+        n_nodes = int(min(64.0 * sigma_reduced, MAX_DISORDER_NODES)) | 1
+        nodes = np.linspace(-8.0 * sigma_reduced, 8.0 * sigma_reduced, n_nodes)
         weights = np.exp(-0.5 * (nodes / sigma_reduced) ** 2)
         weights[[0, -1]] *= 0.5
     weights = weights / weights.sum()

@@ -16,11 +16,12 @@ A method missing from ``METHODS`` fails at import.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
+import numpy.typing as npt
 
 from .params import THRESHOLD_METHODS
 
@@ -32,7 +33,8 @@ class ThresholdMethod:
     ``reference`` names the line whose FWHM band is integrated ("emission": the bare
     single-exciton SE; "absorption": OD_0; None: no band); ``probe`` marks a one-energy
     criterion; ``linear`` is False for criteria that are not linear in OD_NL (whole spectra
-    are needed).
+    are needed). ``description`` is one sentence, for readers, on what the criterion measures
+    (the dashboard shows it beside the thresholds).
     """
 
     name: str
@@ -40,18 +42,34 @@ class ThresholdMethod:
     reference: str | None
     probe: bool
     source: str
+    description: str
 
 
 METHODS: Mapping[str, ThresholdMethod] = MappingProxyType(
     {
-        "window": ThresholdMethod("window", True, "emission", False, "[000] Eq. 8 over the SE FWHM band"),
-        "band": ThresholdMethod("band", True, "absorption", False, "[002] <N_gain,1S> over the absorption FWHM band"),
-        "total": ThresholdMethod("total", True, None, False, "all energies; equals transition counting"),
-        "peak": ThresholdMethod("peak", False, None, False, "[002] Fig. 5e: a minimum net gain g_min max OD_0"),
-        "probe": ThresholdMethod("probe", True, None, True, "[001] Fig. 8 at the SE peak; [002] Fig. 5d at one wavelength"),
+        "window": ThresholdMethod("window", True, "emission", False, "[000] Eq. 8 over the SE FWHM band",
+                                  "The net absorption summed over the FWHM band of the single-exciton stimulated "
+                                  "emission: gain once that band as a whole amplifies ([000] Eq. 8)."),
+        "band": ThresholdMethod("band", True, "absorption", False, "[002] <N_gain,1S> over the absorption FWHM band",
+                                "The net absorption summed over the FWHM band of the band-edge (1S) absorption: gain "
+                                "once the band-edge transition as a whole amplifies ([002])."),
+        "total": ThresholdMethod("total", True, None, False, "all energies; equals transition counting",
+                                 "The net absorption summed over all energies, which counts transitions: gain once "
+                                 "more of them emit than absorb."),
+        "peak": ThresholdMethod("peak", False, None, False, "[002] Fig. 5e: a minimum net gain g_min max OD_0",
+                                "The strongest net gain at any single energy: gain once it reaches a set fraction "
+                                "(gain_min_fraction) of the peak linear absorption, wherever in the spectrum that is "
+                                "([002] Fig. 5e)."),
+        "probe": ThresholdMethod("probe", True, None, True,
+                                 "[001] Fig. 8 at the SE peak; [002] Fig. 5d at one wavelength",
+                                 "The net absorption at one probe energy, by default the single-exciton SE peak: "
+                                 "gain once it is negative there, as a pump-probe experiment reads it ([001] Fig. 8)."),
     }
 )
 assert tuple(METHODS) == THRESHOLD_METHODS, "every threshold method needs exactly one entry in METHODS"
+assert all(spec.name == name for name, spec in METHODS.items()), "every METHODS entry is keyed by its own name"
+assert all(spec.description.strip() and spec.description.rstrip().endswith(".") and spec.source.strip()
+           for spec in METHODS.values()), "every threshold method needs its source and a one-sentence description"
 
 
 def method_for(name: str) -> ThresholdMethod:
@@ -97,9 +115,9 @@ def half_maximum_weights(line: np.ndarray) -> np.ndarray:
 def line_functionals(
     method: str,
     energy_mev: np.ndarray,
-    de_mev: np.ndarray,
+    de_mev: npt.ArrayLike,
     lines: np.ndarray,
-    probe_mev: np.ndarray | None = None,
+    probe_mev: npt.ArrayLike | None = None,
     reference: np.ndarray | None = None,
 ) -> np.ndarray:
     """The linear functional of ``method`` applied to each line: (…, L, nE) -> (…, L).

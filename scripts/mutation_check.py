@@ -1,25 +1,32 @@
 #!/usr/bin/env python3
-"""Mutation check of the physics tests: do the core tests notice plausible physics bugs?
+"""Mutation check of the tests: do they notice plausible physics bugs, and bugs in what the dashboard shows?
 
-Not a test and not run by CI. Each mutation in ``MUTATIONS`` is one plausible bug, written as
-(file, exact old text, new text, description). For every mutation the script copies the
-repository's ``qdgain_core/``, ``tests/`` and pytest configuration into a fresh
-``tempfile.TemporaryDirectory()``, replaces the old text (which must occur exactly once: the
-script stops with an error when it does not, so the list stays honest as the code moves),
-runs the core tests there with ``-x -q -p no:cacheprovider`` under a per-mutant timeout, and
-reports the mutant as *killed* (tests failed, errored or timed out) or *survived* (tests
-passed). The working tree is never touched.
+Not a test and not run by CI. Each mutation in ``MUTATIONS`` (the physics core) and in
+``WEB_MUTATIONS`` (``components/``: what is drawn and written, e.g. a sign flip of the net
+trace, a phase map flipped along eta, two swapped readouts, sigma_SE drawn as sigma_eff) is
+one plausible bug, written as (file, exact old text, new text, description). For every
+mutation the script copies the repository's ``qdgain_core/``, ``components/``, ``assets/``,
+``app.py``, ``tests/`` and pytest configuration into a fresh ``tempfile.TemporaryDirectory()``,
+replaces the old text (which must occur exactly once: the script stops with an error when it
+does not, so the lists stay honest as the code moves), runs the tests there (the core tests
+for ``MUTATIONS``, ``tests/web`` for ``WEB_MUTATIONS``) with ``-x -q -p no:cacheprovider``
+under a per-mutant timeout, and reports the mutant as *killed* (tests failed, errored or
+timed out) or *survived* (tests passed). The working tree is never touched.
 
 Before the mutants, the unmutated copy is run once. Tests that already fail there are
 reported and deselected for every mutant, so that a red baseline does not count as kills.
 
 Usage (from the repository root)::
 
-    .venv/bin/python scripts/mutation_check.py            # all mutants
-    .venv/bin/python scripts/mutation_check.py --check    # only verify every old text is found once
+    .venv/bin/python scripts/mutation_check.py            # all core mutants, against the core tests
+    .venv/bin/python scripts/mutation_check.py --check    # only verify every old text (core and web) is found once
+    .venv/bin/python -m scripts.mutation_check --web      # only the web mutants, against tests/web
+    .venv/bin/python -m scripts.mutation_check --web --only "sign flipped" --only "flipped along eta"
+        --tests tests/browser/test_browser_values.py     # chosen web mutants against the browser value test
     .venv/bin/python scripts/mutation_check.py --only doping --timeout 120
     .venv/bin/python scripts/mutation_check.py --exclude oracles   # the suite without test_physics_oracles.py
 
+``--check`` verifies both lists (with ``--web``: the web list only); ``--only`` is repeatable (any of the texts).
 Always exits 0; the last line is ``score: K/N`` (K killed of N mutants).
 """
 
@@ -37,8 +44,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COPIED_DIRS = ("qdgain_core", "tests")
-COPIED_FILES = ("pytest.ini", "pyproject.toml", "conftest.py", "setup.cfg", "tox.ini")
+COPIED_DIRS = ("qdgain_core", "components", "assets", "tests")
+COPIED_FILES = ("app.py", "pytest.ini", "pyproject.toml", "conftest.py", "setup.cfg", "tox.ini")
 CORE_TESTS = (
     "tests/core/test_core_physics.py",
     "tests/core/test_core_api.py",
@@ -47,6 +54,7 @@ CORE_TESTS = (
     "tests/core/test_physics_oracles.py",
     "tests/core/test_ase.py",
 )
+WEB_TESTS = ("tests/web",)
 DEFAULT_TIMEOUT_S = 600.0
 
 
@@ -189,8 +197,8 @@ MUTATIONS: tuple[Mutation, ...] = (
              "second transition truncated: n_max ignores its holes"),
     Mutation(E, "down_lines = np.broadcast_to(unit(LINE_TRION_SE, s_x), (n_max + 1, N_LINES))",
              "down_lines = np.broadcast_to(unit(LINE_XX, s_x), (n_max + 1, N_LINES))", "charged dots emit on XX instead of TRION_SE"),
-    Mutation(E, "ground, emission, excited = fine_structure_strengths(params.xe_strength, fine, params.temperature_k, params.thermalize)",
-             "ground, emission, excited = fine_structure_strengths(params.xe_strength, fine, params.doping_temperature_k, params.thermalize)",
+    Mutation(E, "params.xe_strength, fine, params.temperature_k, params.thermalize",
+             "params.xe_strength, fine, params.doping_temperature_k, params.thermalize",
              "thermal split at the doping temperature instead of the lattice temperature"),
     Mutation(E, "return doping_fractions(params.n_doped, params.charging_energy_mev, params.doping_temperature_k, params.sigma_1s_mv)",
              "return doping_fractions(params.n_doped, params.charging_energy_mev, params.temperature_k, params.sigma_1s_mv)",
@@ -200,7 +208,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(E, "partner = params.xx_strength / (1.0 + params.xx_strength)", "partner = min(params.xx_strength, 1.0)",
              "XX partner share r_XX instead of r_XX/(1 + r_XX)"),
     Mutation(E, "xx, xx + 2.0 * lam_xx,", "xx, xx + lam_xx,", "XX partner ESA_E lambda_XX (not 2 lambda_XX) above XX"),
-    Mutation(E, "return rho * (np.asarray(reorganization_mev) - bath.homogeneous_reorganization_mev) + bath.homogeneous_reorganization_mev",
+    Mutation(E, "return rho * (np.asarray(reorganization_mev) - homogeneous) + homogeneous",
              "return rho * np.asarray(reorganization_mev)", "lambda_XX scales the electronic width's Stokes share too"),
     Mutation(E, "weights[list(EXCITON_EMISSION)] = np.asarray(spec.emission_split) * float(down) / spec.normalization",
              "weights[list(EXCITON_EMISSION)] = np.asarray(spec.emission_split) * float(down) * spec.plqy / spec.normalization",
@@ -233,6 +241,60 @@ MUTATIONS: tuple[Mutation, ...] = (
 )
 
 
+# ---- what the dashboard shows (components/): every one must be killed by tests/web (test_values, test_readouts)
+WS = "components/figures/spectra.py"
+WM = "components/figures/maps.py"
+WR = "components/figures/readouts.py"
+WL = "components/callbacks/live.py"
+WT = "components/callbacks/figure_tabs.py"
+WC = "components/computed.py"
+WP = "components/panels.py"
+
+WEB_MUTATIONS: tuple[Mutation, ...] = (
+    # the four of issue part 7
+    Mutation(WS, "\"Net OD_NL (negative = gain)\", e, spectra.net,",
+             "\"Net OD_NL (negative = gain)\", e, -spectra.net,", "web: net OD_NL trace drawn with its sign flipped"),
+    Mutation(WM, "values = as_plot_array(phase_map.values)", "values = as_plot_array(phase_map.values[::-1])",
+             "web: phase maps flipped along eta"),
+    Mutation(WL, "sigma_ratio=computed.sigma_ratio(params), measured_ratio=computed.measured_ratio(params),",
+             "sigma_ratio=computed.measured_ratio(params), measured_ratio=computed.sigma_ratio(params),",
+             "web: sigma_eff/sigma_SE and peak gain/absorption readouts swapped"),
+    Mutation(WS, "\"σ_SE (stimulated emission)\", e, spectra.sigma_se,",
+             "\"σ_SE (stimulated emission)\", e, spectra.sigma_eff,", "web: sigma_SE drawn as sigma_eff"),
+    # more of the same kind
+    Mutation(WS, "\"Ground-state absorption\", e, spectra.ground_state_absorption,",
+             "\"Ground-state absorption\", e, spectra.linear_absorption,",
+             "web: ground-state absorption drawn as OD_0"),
+    Mutation(WM, "chi = as_plot_array(phase_map.chi_values)", "chi = as_plot_array(phase_map.chi_values[::-1])",
+             "web: phase-map chi axis reversed under its values"),
+    Mutation(WM, "\"z\": as_plot_array(semap.od[:, ::step]),", "\"z\": as_plot_array(semap.od[::-1, ::step]),",
+             "web: SE map flipped along <N>"),
+    Mutation(WP, "x_values = cuts.chi if axis == \"chi\" else cuts.eta", "x_values = cuts.chi",
+             "web: eta cuts drawn over the chi axis"),
+    Mutation(WC, "return core.threshold_vs_doping(params, doping_axis())",
+             "return core.threshold_vs_doping(params, doping_axis()[::-1])",
+             "web: threshold-vs-doping curve reversed under its axis"),
+    Mutation(WR, "Readout(\"fine structure Δ_FS\", f\"{geometry.fine_structure_mev:.3g}\", \"meV\"),",
+             "Readout(\"fine structure Δ_FS\", f\"{geometry.reorganization_mev:.3g}\", \"meV\"),",
+             "web: the Delta_FS readout shows lambda"),
+    Mutation(WR, "fluence = \"n/a\" if fluence_mj_cm2 is None else f\"{fluence_mj_cm2:.3g}\"",
+             "fluence = \"n/a\" if fluence_mj_cm2 is None else f\"{fluence_mj_cm2 * 1e3:.3g}\"",
+             "web: pump fluence readout in uJ/cm^2 labelled mJ/cm^2"),
+    # the readout's answer (issue part 5)
+    Mutation(WL, "answer = gain_answer(params.n_avg, method, thresholds[method], computed.has_gain(params))",
+             "answer = gain_answer(params.n_avg, method, thresholds[\"window\"], computed.has_gain(params))",
+             "web: the answer quotes the window threshold whatever the criterion"),
+    Mutation(WC, "return observables.has_gain(params)", "return observables.has_gain(params, \"peak\")",
+             "web: gain yes/no by the peak criterion whatever is selected"),
+    Mutation(WR, "answer = \"yes\" if gain else \"no\"", "answer = \"yes\" if not gain else \"no\"",
+             "web: the gain answer inverted"),
+    Mutation(WT, "    if not computed.has_gain(params):\n", "    if lifetime <= 0:\n",
+             "web: the lifetime says 'no gain' whenever A* has none (not the selected criterion)"),
+    Mutation(WR, "if sigma_ratio > CANCELLED_RATIO else", "if sigma_ratio > 0 else",
+             "web: sigma_eff/sigma_SE round-off shown as a number, not as the cancellation"),
+)
+
+
 def copy_tree(target: Path) -> None:
     for name in COPIED_DIRS:
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache"))
@@ -257,8 +319,8 @@ def check_mutations(mutations: tuple[Mutation, ...]) -> list[str]:
     return problems
 
 
-def test_files() -> list[str]:
-    return [t for t in CORE_TESTS if (ROOT / t).exists()]
+def test_files(candidates: tuple[str, ...] = CORE_TESTS) -> list[str]:
+    return [t for t in candidates if (ROOT / t).exists()]
 
 
 def run_pytest(workdir: Path, tests: list[str], timeout_s: float, extra: list[str]) -> tuple[str, float, str]:
@@ -293,10 +355,11 @@ def baseline(tests: list[str], timeout_s: float) -> list[str]:
         start = time.monotonic()
         done = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, timeout=max(timeout_s, 900.0))
         seconds = time.monotonic() - start
-        probe = subprocess.run([sys.executable, "-c", "import qdgain_core; print(qdgain_core.__file__)"], cwd=work, env=env,
-                               capture_output=True, text=True)
-        if not probe.stdout.strip().startswith(str(work)):
-            raise SystemExit(f"the scratch copy would import qdgain_core from {probe.stdout.strip()!r}, not from {work}")
+        probe = subprocess.run([sys.executable, "-c", "import qdgain_core, components; print(qdgain_core.__file__); "
+                                "print(components.__file__)"], cwd=work, env=env, capture_output=True, text=True)
+        imported = probe.stdout.split()
+        if len(imported) != 2 or not all(path.startswith(str(work)) for path in imported):
+            raise SystemExit(f"the scratch copy would import qdgain_core/components from {imported!r}, not from {work}")
     failing = failing_node_ids(done.stdout + done.stderr)
     summary = (done.stdout + done.stderr).strip().splitlines()[-1:] or [""]
     print(f"baseline: {summary[0]} ({seconds:.0f} s)")
@@ -311,25 +374,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only verify that every old text occurs exactly once")
     parser.add_argument("--list", action="store_true", help="list the mutations and exit")
-    parser.add_argument("--only", default=None, help="run only mutations whose description contains this text")
+    parser.add_argument("--only", action="append", default=None,
+                        help="run only mutations whose description contains this text (repeatable: any of them)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds per mutant (default %(default)s)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the unmutated run")
     parser.add_argument("--exclude", action="append", default=[], help="leave out test files containing this text (repeatable)")
+    parser.add_argument("--web", action="store_true", help="the web mutants (components/) against tests/web instead")
+    parser.add_argument("--tests", action="append", default=[],
+                        help="run these test paths instead of the default ones (repeatable)")
     args = parser.parse_args(argv)
 
-    mutations = MUTATIONS if args.only is None else tuple(m for m in MUTATIONS if args.only.lower() in m.description.lower())
+    chosen = WEB_MUTATIONS if args.web else MUTATIONS
+    mutations = chosen if args.only is None else tuple(
+        m for m in chosen if any(text.lower() in m.description.lower() for text in args.only))
     if args.list:
         for i, m in enumerate(mutations, 1):
             print(f"{i:2d}. [{m.file}] {m.description}")
         return 0
-    problems = check_mutations(mutations)
+    checked = MUTATIONS + WEB_MUTATIONS if args.check and not args.web and args.only is None else mutations
+    problems = check_mutations(checked)
     if problems:
         print("mutation list out of date with the code:", *problems, sep="\n  ")
         raise SystemExit(2)
-    print(f"{len(mutations)} mutations; every old text found exactly once")
+    print(f"{len(checked)} mutations; every old text found exactly once")
     if args.check:
         return 0
-    tests = [t for t in test_files() if not any(x in t for x in args.exclude)]
+    default_tests = WEB_TESTS if args.web else CORE_TESTS
+    tests = [t for t in test_files(tuple(args.tests) or default_tests) if not any(x in t for x in args.exclude)]
     print("tests:", " ".join(tests))
     extra = [] if args.no_baseline else baseline(tests, args.timeout)
 

@@ -1,7 +1,11 @@
 """Every browser-side callback (assets/clientside.js), registered in one place.
 
 * ``syncSlider``: a slider and its number input show one value (log10 positions for log
-  fields); a preset or link writes both.
+  fields); a preset or link writes both; a typed value follows the input rule
+  (``control_values``) and the field's message says what it changed.
+* ``checkField``: the same rule for the number boxes without a slider (advanced fields,
+  the map resolution).
+* ``showNotices``: a notice list hides when empty or dismissed.
 * ``gateTabs``: hands the committed control values to the open figure tab only
   (``figure_tabs``).
 * ``showView``: the dashboard or the About view.
@@ -19,6 +23,7 @@ import dash
 from dash import ClientsideFunction, Input, Output, State
 
 from components import fields, ids
+from components.control_values import MAP_POINTS_FIELD, RULES
 from components.ids import ID
 from components.panels import PANEL_TABS
 
@@ -31,8 +36,27 @@ def register() -> None:
         dash.clientside_callback(
             ClientsideFunction(NAMESPACE, "syncSlider"),
             Output(ids.slider(name), "value"), Output(ids.number(name), "value"),
+            Output(ids.field_message(name), "children"),
             Input(ids.slider(name), "value"), Input(ids.number(name), "value"), Input(ID.APPLIED_STORE, "data"),
-            State(ID.SLIDER_SPECS, "data"),
+            Input(ids.field_message(name), "n_clicks"),
+            State(ID.SLIDER_SPECS, "data"), State(ID.FIELD_RULES, "data"), State(ID.STATE_STORE, "data"),
+            State(ids.field_message(name), "children"),
+            prevent_initial_call=True,
+        )
+    boxes = {name: ids.advanced(name) for name in fields.advanced_fields() if name in RULES}
+    boxes[MAP_POINTS_FIELD] = ID.MAP_POINTS
+    for name, box in boxes.items():
+        dash.clientside_callback(
+            ClientsideFunction(NAMESPACE, "checkField"),
+            Output(box, "value", allow_duplicate=True), Output(ids.field_message(name), "children"),
+            Input(box, "value"), Input(ids.field_message(name), "n_clicks"),
+            State(ID.FIELD_RULES, "data"), State(ID.STATE_STORE, "data"), State(ids.field_message(name), "children"),
+            prevent_initial_call=True,
+        )
+    for content, box in ((ID.NOTICES, ID.NOTICES_BOX), (ID.LINK_NOTICES, ID.LINK_NOTICES_BOX)):
+        dash.clientside_callback(
+            ClientsideFunction(NAMESPACE, "showNotices"),
+            Output(box, "hidden"), Input(content, "children"), Input(ids.dismiss(content), "n_clicks"),
         )
     dash.clientside_callback(
         ClientsideFunction(NAMESPACE, "gateTabs"),

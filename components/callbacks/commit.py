@@ -29,8 +29,14 @@ from dash import Input, Output, State, html, no_update
 from components import fields, ids
 from components.callbacks.delta import if_changed
 from components.callbacks.guard import guarded, triggered_ids
+from components.control_values import (
+    display_value,
+    map_points_from_control,
+    params_from_controls,
+    shown,
+)
 from components.ids import ID
-from components.page.controls import display_value, hold_note, hold_options, raw_value
+from components.page.controls import hold_note, hold_options
 from components.presets import PRESET_CHOICES, preset_params, preset_summary
 from components.state import (
     AppState,
@@ -46,6 +52,7 @@ from components.url_state import parse_query, to_query
 from qdgain_core import FIELD_SPECS, GainParams, coerce_params
 
 MAX_NOTICES = 12
+MAX_LISTED_EDITS = 6
 
 
 @dataclass(frozen=True)
@@ -70,19 +77,50 @@ def notice_children(notices: tuple[str, ...]) -> Any:
 # --- URL, preset, reset -> controls ---------------------------------------------------------------------------
 
 
-def resolve_applied(trigger: set[str], search: Any, preset: Any, map_points: Any, hold: Any = None) -> Resolution:
+def replaced_edits(previous: AppState, new_params: GainParams) -> list[str]:
+    """The user's edits (values that differ from their preset's) that ``new_params`` overwrites.
+
+    Each as "label old → new".
+    """
+    reference = canonical(preset_params(previous.view.preset))
+    changes = []
+    for name in FIELD_SPECS:
+        old, new = getattr(previous.params, name), getattr(new_params, name)
+        if old != getattr(reference, name) and old != new:
+            unit = f" {fields.unit(name)}" if fields.unit(name) else ""
+            changes.append(f"{fields.label(name)} {shown(old) if old is not None else 'off'}{unit} → "
+                           f"{shown(new) if new is not None else 'off'}{unit}")
+    return changes
+
+
+def replacement_notice(what: str, changes: list[str]) -> tuple[str, ...]:
+    """"<what> replaced your edits: …; Undo brings them back" (nothing when no edit was replaced)."""
+    if not changes:
+        return ()
+    listed = "; ".join(changes[:MAX_LISTED_EDITS]) + ("; …" if len(changes) > MAX_LISTED_EDITS else "")
+    return (f"{what} replaced {len(changes)} edited value{'s' if len(changes) > 1 else ''}: {listed}. "
+            "Undo (↶, or the browser's Back) brings them back.",)
+
+
+def resolve_applied(trigger: set[str], search: Any, preset: Any, map_points: Any, hold: Any = None,
+                    store: Any = None) -> Resolution:
     """State to load: the URL on page load (empty trigger) or URL change; else the preset (reset too).
 
-    A preset or reset keeps the view settings (map resolution, hold) where the new model can use them.
+    A preset or reset keeps the view settings (map resolution, hold) where the new model can use
+    them, and says which of the user's edits (``store``: the state in use) it replaced.
     """
     if not trigger or ID.LOCATION in trigger:
-        state, notices = parse_query(search if isinstance(search, str) else "")
-        return Resolution(state, tuple(notices))
+        state, link_notices = parse_query(search if isinstance(search, str) else "")
+        return Resolution(state, tuple(f"The link: {text}" for text in link_notices))
     name = _valid_preset(preset)
-    notices = () if name or preset in (None, "") else (f"preset: {preset!r} is not a known preset",)
+    notices: tuple[str, ...] = () if name or preset in (None, "") else (f"preset: {preset!r} is not a known preset",)
     points, _ = clamp_map_points(map_points)
     params = canonical(preset_params(name))
     kept_hold, _ = canonical_hold(hold, params)
+    previous, _ = state_from_store(store)
+    what = ("Reset" if ID.RESET in trigger
+            else f"The preset “{PRESET_CHOICES[name].label}”" if name else "The built-in defaults")
+    notices += replacement_notice(what, replaced_edits(previous, params)) if store is not None else ()
     return Resolution(AppState(params, ViewState(points, name, kept_hold)), notices)
 
 
@@ -111,39 +149,29 @@ def _apply_failure(message: str) -> dict[str, Any]:
 
 
 @guarded(_apply_failure)
-def apply_state(search: Any, preset: Any, reset: Any, map_points: Any = None, hold: Any = None) -> dict[str, Any]:
+def apply_state(search: Any, preset: Any, reset: Any, map_points: Any = None, hold: Any = None,
+                store: Any = None) -> dict[str, Any]:
     """Callback body: load the shared link, a preset or the reset values into every control."""
-    return applied_outputs(resolve_applied(triggered_ids(), search, preset, map_points, hold))
+    return applied_outputs(resolve_applied(triggered_ids(), search, preset, map_points, hold, store))
 
 
 # --- controls -> validated state ------------------------------------------------------------------------------
 
 
-def params_from_controls(numbers: Mapping[str, Any], advanced: Mapping[str, Any],
-                         base: GainParams) -> tuple[GainParams, list[str]]:
-    """Validated, canonical parameters from control values; unusable values keep ``base``'s, with a notice."""
-    raw: dict[str, Any] = {name: numbers.get(name) for name in fields.MAIN_FIELDS if name in numbers}
-    raw.update({name: raw_value(name, advanced[name]) for name in fields.advanced_fields() if name in advanced})
-    optional = {name for name, spec in FIELD_SPECS.items() if spec.kind == "optional_float"}
-    params, notices = coerce_params({k: v for k, v in raw.items() if v is not None or k in optional}, base)
-    missing = [fields.label(k) for k, v in raw.items() if v is None and k not in optional]
-    if missing:
-        notices.append(f"empty value for {', '.join(missing)}; kept the previous value")
-    return canonical(params), notices
-
-
 def resolve_controls(numbers: Mapping[str, Any], advanced: Mapping[str, Any], map_points: Any, preset: Any,
                      store: Any, hold: Any = None) -> Resolution:
-    """Validated state from the controls; unusable values keep the previous (stored) value, with a notice.
+    """Validated state from the controls by the one input rule (``control_values``).
 
-    ``hold`` None (no choice sent) keeps the stored one; a hold the model cannot use (the
-    Gaussian Simple Model and "fine_structure") becomes the model's default, with a notice.
+    The field messages of the rule are shown beside each box by the browser, which applies
+    the same rule, so they are not repeated here; what only the server can say (a hold the
+    model cannot use: the Gaussian Simple Model and "fine_structure" becomes the model's
+    default) is a notice. ``hold`` None (no choice sent) keeps the stored one.
     """
     previous, notices = state_from_store(store)
-    params, param_notices = params_from_controls(numbers, advanced, previous.params)
-    points, point_notice = clamp_map_points(map_points)
+    params, _ = params_from_controls(numbers, advanced, previous.params)
+    points = int(map_points_from_control(map_points, previous.view.map_points).value)
     kept_hold, hold_notice = canonical_hold(previous.view.hold if hold is None else hold, params)
-    notices += param_notices + [n for n in (point_notice, hold_notice) if n]
+    notices += [hold_notice] if hold_notice else []
     return Resolution(AppState(params, ViewState(points, _valid_preset(preset), kept_hold)), tuple(notices))
 
 
@@ -188,7 +216,7 @@ def update_revision(advanced: Mapping[str, Any], revision: Any = None) -> Any:
     waits on a slider move: a slider's own position and number input carry the rest.
     """
     previous, _ = state_from_store(revision)
-    params, _ = params_from_controls({}, advanced if isinstance(advanced, Mapping) else {}, previous.params)
+    params, _ = params_from_controls({}, advanced, previous.params)
     new_revision = {"params": params.as_dict()}
     return no_update if revision == new_revision else new_revision
 
@@ -208,7 +236,8 @@ def register() -> None:
         },
         inputs={"search": Input(ID.LOCATION, "search"), "preset": Input(ID.PRESET, "value"),
                 "reset": Input(ID.RESET, "n_clicks")},
-        state={"map_points": State(ID.MAP_POINTS, "value"), "hold": State(ID.MAP_HOLD, "value")},
+        state={"map_points": State(ID.MAP_POINTS, "value"), "hold": State(ID.MAP_HOLD, "value"),
+               "store": State(ID.STATE_STORE, "data")},
     )(apply_state)
     dash.callback(
         output={"store": Output(ID.STATE_STORE, "data"), "notices": Output(ID.NOTICES, "children")},

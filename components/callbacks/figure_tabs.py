@@ -36,6 +36,7 @@ from components.panels import PANEL_TABS, PHASE_TAB, TAB_PANELS, operating_eta
 from components.server.budget import ComputationTimeout
 from components.state import AppState, state_from_view
 from qdgain_core import GainParams
+from qdgain_core.dynamics import GAIN_DETECTION_FLOOR
 
 LOG = logging.getLogger("qdgain.callbacks")
 
@@ -72,11 +73,26 @@ def _group_failure(panel_ids: Sequence[str], **extra: Any):
     return fallback
 
 
+A_STAR, A_STAR_SOURCE = "band-integrated A*", "[002] Fig. 5c"
+
+
 @guarded(lambda message: message)
 def lifetime_text(params: GainParams) -> str:
-    """Gain lifetime at the operating <N> ([002] Fig. 5c), or why there is none (or the error message)."""
+    """Gain lifetime at the operating <N> ([002] Fig. 5c), or why there is none (or the error message).
+
+    The lifetime is how long the band-integrated A*(t) stays below its detection floor (the
+    core's definition); whether there is gain at this <N> at all is the selected criterion's
+    answer, the one the readout leads with, so "no gain" is said only when that criterion finds none.
+    """
+    method = params.threshold_method
     lifetime = computed.dynamics(params).operating_gain_lifetime_ps
-    return f"{lifetime:.3g} ps" if lifetime > 0 else "no gain at this ⟨N⟩"
+    if not computed.has_gain(params):
+        text = f"no gain at this ⟨N⟩ by the {method} criterion"
+        return text if lifetime <= 0 else f"{text}; {A_STAR} ({A_STAR_SOURCE}): {lifetime:.3g} ps"
+    if lifetime > 0:
+        return f"{lifetime:.3g} ps ({A_STAR}, {A_STAR_SOURCE})"
+    return (f"0 ps: gain by the {method} criterion, but the {A_STAR} ({A_STAR_SOURCE}) stays above "
+            f"its detection floor, −{GAIN_DETECTION_FLOOR:.0%} of A₀")
 
 
 @guarded(lambda message: message)

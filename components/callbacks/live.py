@@ -25,6 +25,7 @@ from components.figure_memo import operating_figure_json
 from components.figures.common import message_figure
 from components.figures.readouts import (
     escape_markdown,
+    gain_answer,
     operating_readouts,
     readout_markdown,
     threshold_readouts,
@@ -59,7 +60,10 @@ def operating_outputs(params: GainParams) -> dict[str, Any]:
     state = AppState(params, ViewState())
     spectra = computed.spectra(params)
     fluence = float(fluence_from_n_avg(params, params.n_avg))
-    readouts = threshold_readouts(computed.thresholds(params), params.threshold_method) + operating_readouts(
+    thresholds = computed.thresholds(params)
+    method = params.threshold_method
+    answer = gain_answer(params.n_avg, method, thresholds[method], computed.has_gain(params))
+    readouts = threshold_readouts(thresholds, method) + operating_readouts(
         sigma_ratio=computed.sigma_ratio(params), measured_ratio=computed.measured_ratio(params), n_avg=params.n_avg,
         fluence_mj_cm2=fluence if math.isfinite(fluence) else None, pump_mode=params.pump_mode,
         geometry=spectra.geometry,
@@ -67,7 +71,7 @@ def operating_outputs(params: GainParams) -> dict[str, Any]:
     return {
         "figures": [operating_figure_json(p, state) for p in OPERATING_PANELS],
         "notices": ["" for _ in OPERATING_PANELS],
-        "readouts": readout_markdown(readouts),
+        "readouts": f"{answer}\n\n{readout_markdown(readouts)}",
         "note": spectra.geometry.note,
     }
 
@@ -88,9 +92,12 @@ def operating_key(params: GainParams) -> str:
     return cache_key("operating_point", (params,))
 
 
-def operating_params(drag_values: Mapping[str, Any], numbers: Mapping[str, Any], revision: Any,
+def operating_params(drag_values: Mapping[str, Any], numbers: Mapping[str, Any] | None, revision: Any,
                      dragging: bool) -> GainParams:
-    """The parameters the controls show, with live drag positions on top while dragging."""
+    """The parameters the controls show, with live drag positions on top while dragging.
+
+    ``numbers`` may be None (no number input has reported yet): ``params_from_view`` takes any JSON.
+    """
     params = params_from_view(numbers, revision)
     return overlay_drag(params, drag_values) if dragging else params
 

@@ -10,6 +10,9 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from components.figures.common import (
+    LINE_STYLES,
+    OKABE_ITO,
+    SCHEME_MARKERS,
     FigureParts,
     as_plot_array,
     axis_title,
@@ -22,16 +25,28 @@ FLUENCE_TITLE = axis_title("Pump fluence J", "mJ/cm²")
 OUTPUT_TITLE = axis_title("Integrated ASE output I", "arb. units")
 LOG_LOG = {"xaxis": {"type": "log"}, "yaxis": {"type": "log", "exponentformat": "power"}}
 SPECTRA_SHOWN = 8
-SCHEME_COLORS = {"2LS": "#6b7280", "3LS": "#1f77b4", "4LS": "#2ca02c"}
+SPECTRA_WIDTHS = (1.2, 3.0)  # line width from the lowest to the highest fluence shown
+SCHEME_COLORS = {"2LS": OKABE_ITO["orange"], "3LS": OKABE_ITO["blue"], "4LS": OKABE_ITO["bluish_green"]}
+SCHEME_MARKS_SHOWN = 9  # markers per curve: the scheme reads from the symbol, ESA from the dash
 
 
 class OutputCurve(Protocol):
-    """What the output plots need (ASECurve and the cached scheme curves both provide it)."""
+    """What the output plots need (ASECurve and the cached scheme curves both provide it).
 
-    fluence_mj_cm2: np.ndarray
-    output_integrated: np.ndarray
-    threshold_mj_cm2: float | None
-    threshold_reason: str
+    Read-only properties, so that the frozen dataclasses satisfy it.
+    """
+
+    @property
+    def fluence_mj_cm2(self) -> np.ndarray: ...
+
+    @property
+    def output_integrated(self) -> np.ndarray: ...
+
+    @property
+    def threshold_mj_cm2(self) -> float | None: ...
+
+    @property
+    def threshold_reason(self) -> str: ...
 
 
 def threshold_text(curve: OutputCurve, html: bool = True) -> str:
@@ -47,7 +62,7 @@ def ase_output_figure(curve: ASECurve) -> go.Figure:
     parts = FigureParts("ASE output vs pump fluence", FLUENCE_TITLE, OUTPUT_TITLE, "ase-output", layout=LOG_LOG)
     parts.add(line_trace("stripe output", curve.fluence_mj_cm2, curve.output_integrated,
                          hover("J", "mJ/cm²", "I", "arb. units", "⟨N⟩ = %{customdata:.3g} excitons/dot"),
-                         color="#d62728", mode="lines+markers", marker={"size": 4},
+                         style="ase", mode="lines+markers", marker={"size": 4, "color": LINE_STYLES["ase"].color},
                          customdata=as_plot_array(curve.n_avg)))
     if curve.threshold_mj_cm2 is None:
         parts.note(threshold_text(curve))
@@ -67,25 +82,33 @@ def ase_spectra_figure(curve: ASECurve) -> go.Figure:
                         axis_title("I(E)/max I", "relative"), "ase-spectra",
                         layout={"legend": {"title": {"text": "J:"}}})
     indices = shown_indices(curve.fluence_mj_cm2.size)
+    # a sequential ramp: dark and thin at low fluence, light and thick at high (reads in greyscale too)
     colors = sample_colorscale("Viridis", list(np.linspace(0.0, 0.9, indices.size)))
-    for color, j in zip(colors, indices, strict=True):
+    widths = np.linspace(*SPECTRA_WIDTHS, indices.size)
+    for color, width, j in zip(colors, widths, indices, strict=True):
         spectrum = curve.spectra[j]
         peak = float(spectrum.max())
         fluence = f"{curve.fluence_mj_cm2[j]:.3g} mJ/cm²"
         parts.add(line_trace(fluence, curve.energy_mev, spectrum / peak if peak > 0 else spectrum,
-                             hover("E", "meV", "I/max I", "", f"J = {fluence}"), color=color, width=1.8))
+                             hover("E", "meV", "I/max I", "", f"J = {fluence}"), color=color,
+                             width=round(float(width), 2)))
     return parts.figure()
 
 
 def scheme_comparison_figure(curves: Mapping[str, OutputCurve]) -> go.Figure:
-    """Output vs fluence of 2LS/3LS/4LS without (solid) and with (dashed) ESA ([001] Fig. 9a-d)."""
+    """Output vs fluence of 2LS/3LS/4LS without (solid) and with (dashed) ESA ([001] Fig. 9a-d).
+
+    The scheme is told by colour and by marker symbol, ESA by the dash; the legend sits under the
+    plot so a phone keeps the plot's full width.
+    """
     parts = FigureParts("ASE output of 2/3/4-level schemes, without and with ESA", FLUENCE_TITLE, OUTPUT_TITLE,
-                        "ase-schemes", layout={**LOG_LOG, "legend": {"orientation": "v", "x": 1.02, "y": 1.0,
-                                                                    "yanchor": "top"}, "margin": {"r": 230}})
+                        "ase-schemes", layout=LOG_LOG)
     for name, curve in curves.items():
         scheme = name.split("+")[0]
+        color = SCHEME_COLORS.get(scheme, "#111111")
         parts.add(line_trace(f"{name}: {threshold_text(curve, html=False)}", curve.fluence_mj_cm2,
                              curve.output_integrated, hover("J", "mJ/cm²", "I", "arb. units", trace_name=name),
-                             color=SCHEME_COLORS.get(scheme, "#111111"),
-                             dash="dash" if name.endswith("+ESA") else "solid"))
+                             color=color, dash="dash" if name.endswith("+ESA") else "solid", mode="lines+markers",
+                             marker={"symbol": SCHEME_MARKERS.get(scheme, "circle"), "size": 7, "color": color,
+                                     "maxdisplayed": SCHEME_MARKS_SHOWN}))
     return parts.figure()

@@ -13,30 +13,72 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import plotly.graph_objects as go
+
+if TYPE_CHECKING:
+    from dash import dcc
 
 FONT_FAMILY = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 GRID_COLOR = "#e3e6ea"
 NO_DATA_COLOR = "#c9ced6"
 ZERO_LINE_COLOR = "#9aa3af"
 
+# Okabe & Ito's colour-blind-safe palette (https://jfly.uni-koeln.de/color/).
+OKABE_ITO = MappingProxyType({
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
+})
 COLORS = MappingProxyType({
-    "linear": "#8a94a6",
-    "ground": "#1f77b4",
-    "esa": "#d62728",
-    "se": "#2ca02c",
-    "xx": "#9467bd",
-    "net": "#111111",
-    "eff": "#ff7f0e",
-    "operating": "#e4572e",
+    "linear": "#7b8494",
+    "ground": OKABE_ITO["blue"],
+    "esa": OKABE_ITO["vermillion"],
+    "se": OKABE_ITO["bluish_green"],
+    "xx": OKABE_ITO["reddish_purple"],
+    "net": OKABE_ITO["black"],
+    "eff": OKABE_ITO["orange"],
+    "operating": OKABE_ITO["vermillion"],
     "preset": "#222222",
-    "measured": "#c2185b",
+    "measured": OKABE_ITO["reddish_purple"],
     "threshold": "#555555",
 })
-DOPING_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c")
+DOPING_COLORS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"])
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    """Colour, dash and width of one kind of line: the dash (and width) alone tell the lines of a plot apart."""
+
+    color: str
+    dash: str = "solid"
+    width: float = 1.8
+
+
+# Every line a figure draws takes its look from here. Within one plot no two styles share a
+# dash and width, so the plots read in greyscale and for colour-blind readers too.
+LINE_STYLES = MappingProxyType({
+    # spectra ([000] Fig. 2b): absorption parts up, emission parts down, the net thick
+    "linear": LineStyle(COLORS["linear"], "dash", 1.6),
+    "ground": LineStyle(COLORS["ground"], "longdash", 1.8),
+    "esa": LineStyle(COLORS["esa"], "dashdot", 2.0),
+    "se": LineStyle(COLORS["se"], "solid", 1.8),
+    "xx": LineStyle(COLORS["xx"], "dot", 2.4),
+    "net": LineStyle(COLORS["net"], "solid", 2.8),
+    # cross sections: sigma_SE and sigma_ESA as in the spectra, sigma_eff thick
+    "eff": LineStyle(COLORS["eff"], "solid", 3.4),
+    # model curves against measured points, the operating point's A*(t)
+    "model": LineStyle(COLORS["net"], "solid", 2.2),
+    "operating": LineStyle(COLORS["net"], "solid", 2.8),
+    "stokes": LineStyle("#6b7280", "dot", 1.8),
+    "ase": LineStyle(OKABE_ITO["vermillion"], "solid", 2.0),
+    # neutral, singly and doubly charged dots ([002] Fig. 5c)
+    "n0": LineStyle(DOPING_COLORS[0], "dot", 2.2),
+    "n1": LineStyle(DOPING_COLORS[1], "dash", 2.0),
+    "n2": LineStyle(DOPING_COLORS[2], "dashdot", 2.0),
+})
+SCHEME_MARKERS = MappingProxyType({"2LS": "circle", "3LS": "square", "4LS": "diamond"})
 # Explicit colorscales: named scales resolve differently in plotly.py and plotly.js (RdBu flips).
 GAIN_COLORSCALE = ((0.0, "#b2182b"), (0.25, "#ef8a62"), (0.5, "#f7f7f7"), (0.75, "#67a9cf"), (1.0, "#2166ac"))
 
@@ -44,12 +86,14 @@ TEMPLATE = go.layout.Template(layout=go.Layout(
     font=dict(family=FONT_FAMILY, size=13, color="#1d2430"),
     paper_bgcolor="white",
     plot_bgcolor="white",
-    colorway=["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"],
+    colorway=[OKABE_ITO[name] for name in ("blue", "vermillion", "bluish_green", "reddish_purple", "orange",
+                                            "sky_blue", "black", "yellow")],
     xaxis=dict(gridcolor=GRID_COLOR, zerolinecolor="#b7bdc7", linecolor="#9aa3af", ticks="outside", showline=True,
                title=dict(standoff=6)),
     yaxis=dict(gridcolor=GRID_COLOR, zerolinecolor="#b7bdc7", linecolor="#9aa3af", ticks="outside", showline=True),
     hoverlabel=dict(font=dict(family=FONT_FAMILY)),
-    legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0.0, font=dict(size=11)),
+    # long line samples, so a dash pattern reads in the legend as in the plot
+    legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0.0, font=dict(size=11), itemwidth=44),
     margin=dict(l=64, r=16, t=48, b=56),
 ))
 TEMPLATE_JSON = TEMPLATE.to_plotly_json()
@@ -90,10 +134,13 @@ def as_plot_array(values: Iterable[float] | np.ndarray | None) -> np.ndarray:
     return array.astype(np.float32)
 
 
-def line_trace(name: str, x: Any, y: Any, hovertemplate: str, *, color: str | None = None, width: float = 2.0,
-               dash: str = "solid", **extra: Any) -> dict[str, Any]:
-    """A line trace as a plain dict."""
-    line = {"width": width, "dash": dash, **({"color": color} if color else {})}
+def line_trace(name: str, x: Any, y: Any, hovertemplate: str, *, style: str | None = None, color: str | None = None,
+               width: float | None = None, dash: str | None = None, **extra: Any) -> dict[str, Any]:
+    """A line trace as a plain dict; ``style`` names its look in ``LINE_STYLES`` (``color``/``width``/``dash``
+    override it)."""
+    look = LINE_STYLES[style] if style else LineStyle(color or "", "solid", 2.0)
+    color = color or look.color
+    line = {"width": width or look.width, "dash": dash or look.dash, **({"color": color} if color else {})}
     return {"type": "scatter", "mode": "lines", "name": name, "x": as_plot_array(x), "y": as_plot_array(y),
             "line": line, "hovertemplate": hovertemplate, **extra}
 
@@ -113,6 +160,43 @@ def markers_trace(name: str, markers: Sequence[Marker], hovertemplate: str, *, s
     if any(errors):
         trace["error_y"] = {"type": "data", "array": errors, "visible": True, "color": color, "thickness": 1}
     return trace
+
+
+# Labels over vertical lines (the A/SE/ESA/XX peak markers) are staggered in rows above the plot
+# so they never overprint: a label moves up a row while it would overlap one already placed.
+# The overlap test assumes the narrowest plot the page draws (a phone) and a generous glyph width.
+LABEL_FONT_SIZE = 10
+LABEL_CHAR_PX = 7.0
+LABEL_PAD_PX = 8.0
+LABEL_ROW_PX = 14
+LABEL_LEADER_PX = 6
+NARROWEST_PLOT_PX = 250.0
+
+
+def label_width_px(text: str) -> float:
+    """Width a short label takes at LABEL_FONT_SIZE (upper bound, with padding)."""
+    return len(text) * LABEL_CHAR_PX + LABEL_PAD_PX
+
+
+def label_rows(positions: Sequence[float], texts: Sequence[str], x_range: tuple[float, float],
+               plot_px: float = NARROWEST_PLOT_PX) -> list[int]:
+    """Row (0 = lowest) of each label so that no two labels of a row overlap at ``plot_px`` pixels for ``x_range``.
+
+    Labels are placed left to right (in the given order where they coincide), each in the lowest
+    row where it overlaps none placed there.
+    """
+    per_px = (x_range[1] - x_range[0]) / plot_px
+    placed: dict[int, list[tuple[float, float]]] = {}
+    rows = [0] * len(positions)
+    for i in sorted(range(len(positions)), key=lambda k: (positions[k], k)):
+        half = label_width_px(texts[i]) / 2 * per_px
+        box = (positions[i] - half, positions[i] + half)
+        row = 0
+        while any(box[0] < right and left < box[1] for left, right in placed.get(row, [])):
+            row += 1
+        placed.setdefault(row, []).append(box)
+        rows[i] = row
+    return rows
 
 
 @dataclass
@@ -141,6 +225,29 @@ class FigureParts:
             shape["label"] = {"text": text, "textposition": "end", "textangle": 0, "yanchor": "bottom",
                               "font": {"size": 10, "color": color}}
         self.shapes.append(shape)
+
+    def labelled_lines(self, lines: Sequence[tuple[float, str]], x_range: tuple[float, float],
+                       color: str = COLORS["threshold"]) -> int:
+        """Dotted vertical lines at ``(x, text)`` with their labels staggered above the plot (``label_rows``).
+
+        Each label sits at the end of a short leader that rises from the top of its line, sized
+        in pixels (``ysizemode="pixel"``), so the rows keep their spacing at any plot height.
+        Leaders and labels are shapes, not annotations: Plotly redraws a shape label at a
+        fraction of an annotation's cost, and the spectra redraw on every slider step.
+        Returns the number of rows (the caller makes room).
+        """
+        rows = label_rows([x for x, _ in lines], [text for _, text in lines], x_range)
+        for (x, text), row in zip(lines, rows, strict=True):
+            self.shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
+                                "line": {"color": color, "width": 1.2, "dash": "dot"}})
+            self.shapes.append({
+                "type": "line", "xref": "x", "yref": "paper", "ysizemode": "pixel", "yanchor": 1,
+                "x0": x, "x1": x, "y0": 0, "y1": LABEL_LEADER_PX + row * LABEL_ROW_PX,
+                "line": {"color": color, "width": 1}, "name": "line label",
+                "label": {"text": text, "textposition": "end", "textangle": 0, "yanchor": "bottom",
+                          "font": {"size": LABEL_FONT_SIZE, "color": color}},
+            })
+        return max(rows, default=-1) + 1
 
     def horizontal_line(self, y: float, text: str = "", color: str = ZERO_LINE_COLOR, dash: str = "solid") -> None:
         """Horizontal line at ``y`` across the plot, with an optional label at the right end."""
@@ -187,7 +294,7 @@ def message_figure(text: str, uirevision: str = "message") -> go.Figure:
     return parts.figure()
 
 
-def graph_config(filename: str) -> dict[str, Any]:
+def graph_config(filename: str) -> dcc.Graph.Config:
     """dcc.Graph config: PNG export at scale 2 with a meaningful filename, no logo."""
     return {
         "displaylogo": False,

@@ -32,7 +32,7 @@ def threshold_vs_doping_figure(n_doped: np.ndarray, n_th: np.ndarray, *, method:
                         axis_title("⟨N<sub>th</sub>⟩", "excitons/dot"), "doping-threshold",
                         layout={"yaxis": {"rangemode": "tozero"}})
     y = as_plot_array(n_th)
-    parts.add(line_trace(f"model ({method})", n_doped, y, hover(*THRESHOLD_HOVER), color=COLORS["net"], width=2.2))
+    parts.add(line_trace(f"model ({method})", n_doped, y, hover(*THRESHOLD_HOVER), style="model"))
     parts.add(markers_trace("operating point", [operating], hover(*THRESHOLD_HOVER), symbol="star",
                             color=COLORS["operating"], show_text=False, size=13))
     if measured:
@@ -53,7 +53,7 @@ def electrons_vs_potential_figure(potential_mv: np.ndarray, n_electrons: np.ndar
     parts = FigureParts("Electron injection vs potential", axis_title("Electrode potential V", "mV"), DOPING_TITLE,
                         "doping-potential", layout={"yaxis": {"range": [-0.05, 2.05]}})
     parts.add(line_trace("grand-canonical model", potential_mv, n_electrons, hover(*POTENTIAL_HOVER),
-                         color=COLORS["ground"], width=2.2))
+                         style="model", color=COLORS["ground"]))
     parts.add(markers_trace("operating point", [operating], hover(*POTENTIAL_HOVER), symbol="star",
                             color=COLORS["operating"], show_text=False, size=13))
     if measured:

@@ -9,7 +9,6 @@ import plotly.graph_objects as go
 
 from components.figures.common import (
     COLORS,
-    DOPING_COLORS,
     MEASURED_EXTRA,
     FigureParts,
     Marker,
@@ -24,6 +23,11 @@ A_STAR_HOVER = hover("t", "ps", "A*/A₀", "")
 LIFETIME_HOVER = hover("⟨N_X⟩", "excitons/dot", "t_G", "ps")
 
 
+def level_style(level: int) -> str:
+    """The LINE_STYLES entry of the dots holding ``level`` extra electrons (n = 0, 1, 2; the last for more)."""
+    return f"n{min(int(level), 2)}"
+
+
 def nearest_index(values: np.ndarray, target: float) -> int:
     """Index of the entry of ``values`` closest to ``target``."""
     return int(np.argmin(np.abs(np.asarray(values) - target)))
@@ -35,11 +39,11 @@ def a_star_figure(dynamics: GainDynamics, n_avg: float) -> go.Figure:
     n_x = float(dynamics.n_x_values[j])
     parts = FigureParts("A*(t), negative = gain", axis_title("Pump-probe delay t", "ps"),
                         axis_title("A*/A₀", "relative"), "dynamics-astar")
-    for color, level in zip(DOPING_COLORS, dynamics.doping_levels, strict=False):
+    for level in dynamics.doping_levels:
         parts.add(line_trace(f"n = {level}, ⟨N_X⟩ = {n_x:.2g}", dynamics.time_ps, dynamics.a_star[level, j],
-                             A_STAR_HOVER, color=color, width=1.6, dash="dot"))
+                             A_STAR_HOVER, style=level_style(level)))
     parts.add(line_trace(f"operating point, ⟨N⟩ = {n_avg:.3g}", dynamics.time_ps, dynamics.operating_a_star,
-                         A_STAR_HOVER, color=COLORS["net"], width=2.6))
+                         A_STAR_HOVER, style="operating"))
     parts.horizontal_line(0.0)
     return parts.figure()
 
@@ -49,9 +53,9 @@ def gain_lifetime_figure(dynamics: GainDynamics, operating: Marker, measured: Se
     parts = FigureParts("Gain lifetime vs excitation", axis_title("⟨N<sub>X</sub>⟩", "excitons/dot"),
                         axis_title("Gain lifetime t<sub>G</sub>", "ps"), "dynamics-lifetime",
                         layout={"yaxis": {"rangemode": "tozero"}})
-    for color, level in zip(DOPING_COLORS, dynamics.doping_levels, strict=False):
+    for level in dynamics.doping_levels:
         parts.add(line_trace(f"n = {level}", dynamics.n_x_values, dynamics.gain_lifetime_ps[level], LIFETIME_HOVER,
-                             color=color))
+                             style=level_style(level)))
     parts.add(markers_trace("operating point", [operating], LIFETIME_HOVER, symbol="star", color=COLORS["operating"],
                             show_text=False, size=13))
     if measured:

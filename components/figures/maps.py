@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from components.figures.common import (
     COLORS,
     GAIN_COLORSCALE,
+    LINE_STYLES,
     MEASURED_EXTRA,
     NO_DATA_COLOR,
     FigureParts,
@@ -37,7 +38,7 @@ QUANTITY_TITLES = {"n_th": N_TH_TITLE, "sigma_ratio": RATIO_TITLE}
 QUANTITY_HOVER = {"n_th": ("⟨N_th⟩", "excitons/dot"), "sigma_ratio": ("σ_eff/σ_SE", "")}
 AXIS_HOVER = {"chi": ("χ", ""), "eta": ("η", "")}
 STOKES_TITLE = axis_title("Δ<sub>SS</sub>", "meV")
-STOKES_COLOR = "#6b7280"
+STOKES_COLOR = LINE_STYLES["stokes"].color
 HELD_LABELS = {
     "fine_structure_mev": ("Δ<sub>FS</sub>", "meV"),
     "xx_binding_mev": ("Δ<sub>XX</sub>", "meV"),
@@ -258,7 +259,7 @@ def phase_cut_figure(x_values: np.ndarray, y_values: np.ndarray, *, axis: str, q
     point_hover = hover(x_label, x_unit, y_label, y_unit)
     model = line_trace(f"model ({method})" if quantity == "n_th" else "model", x_values, y_plot,
                        hover(x_label, x_unit, y_label, y_unit, "Δ_SS = %{customdata:.4g} meV") if with_stokes
-                       else point_hover, color=COLORS["net"], width=2.2)
+                       else point_hover, style="model")
     if with_stokes:
         model["customdata"] = as_plot_array(stokes)
     parts.add(model)
@@ -270,7 +271,7 @@ def phase_cut_figure(x_values: np.ndarray, y_values: np.ndarray, *, axis: str, q
     if with_stokes:
         parts.add(line_trace("Stokes shift Δ<sub>SS</sub> (right axis)", x_values,
                              np.where(computed, stokes, np.nan), hover(x_label, x_unit, "Δ_SS", "meV"),
-                             color=STOKES_COLOR, width=1.6, dash="dot", yaxis="y2"))
+                             style="stokes", yaxis="y2"))
     if quantity == "n_th" and np.isnan(y_plot[computed]).any():
         parts.legend_key(f"gaps: no gain ({no_gain_reason})" if no_gain_reason else "gaps: no gain",
                          symbol="line-ew-open", color=COLORS["net"])

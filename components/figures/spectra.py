@@ -7,14 +7,68 @@ sigma_eff = sigma_SE - sigma_ESA.
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import plotly.graph_objects as go
 
-from components.figures.common import COLORS, FigureParts, axis_title, hover, line_trace
+from components.figures.common import LABEL_ROW_PX, FigureParts, axis_title, hover, line_trace
 from qdgain_core import Spectra
 
 ENERGY_TITLE = axis_title("Photon energy E", "meV")
 OD_HOVER = hover("E", "meV", "OD/max OD₀", "")
 SIGMA_HOVER = hover("E", "meV", "σ/σ_A,peak", "")
+# The energy axis opens on the lines, not on the whole computed grid: from the lowest to the
+# highest line energy, padded by WINDOW_HALF_WIDTHS half-widths (HWHM of the absorption band), and
+# wide enough that no curve is cut where it is above SIGNIFICANT of its own peak, plus MARGIN of the
+# span. Autoscale (modebar, double-click) shows the whole grid.
+WINDOW_HALF_WIDTHS = 2.0
+SIGNIFICANT = 0.02
+MARGIN = 0.04
+FALLBACK_WIDTH_MEV = 10.0
+MARKED_LINES = (("absorption_mev", "A"), ("emission_mev", "SE"), ("esa_mev", "ESA"), ("biexciton_emission_mev", "XX"))
+OTHER_LINES = ("fine_structure_absorption_mev", "trion_absorption_mev", "trion_emission_mev", "high_absorption_mev")
+TOP_MARGIN_PX = 50  # title plus one row of line labels
+
+
+def linewidth_mev(energy_mev: np.ndarray, absorption: np.ndarray) -> float:
+    """FWHM of the absorption band around its maximum (FALLBACK_WIDTH_MEV when it cannot be measured)."""
+    values = np.nan_to_num(np.asarray(absorption, dtype=float))
+    energy = np.asarray(energy_mev, dtype=float)
+    if values.size < 3 or values.max() <= 0:
+        return FALLBACK_WIDTH_MEV
+    peak = int(np.argmax(values))
+    below = values < values[peak] / 2
+    left = np.flatnonzero(below[:peak])
+    right = np.flatnonzero(below[peak:])
+    if left.size == 0 or right.size == 0:
+        return FALLBACK_WIDTH_MEV
+    width = float(energy[peak + right[0]] - energy[left[-1]])
+    return width if math.isfinite(width) and width > 0 else FALLBACK_WIDTH_MEV
+
+
+def energy_window(spectra: Spectra) -> tuple[float, float]:
+    """Initial energy range: the lines padded by a few linewidths, never cutting a visible curve, inside the grid."""
+    energy = np.asarray(spectra.energy_mev, dtype=float)
+    low_grid, high_grid = float(energy[0]), float(energy[-1])
+    geometry = spectra.geometry
+    lines = [getattr(geometry, name) for name, _ in MARKED_LINES] + [getattr(geometry, name) for name in OTHER_LINES]
+    lines = [float(x) for x in lines if x is not None and math.isfinite(x) and low_grid <= x <= high_grid]
+    if not lines:
+        return low_grid, high_grid
+    pad = WINDOW_HALF_WIDTHS * linewidth_mev(energy, spectra.linear_absorption) / 2
+    low, high = min(lines) - pad, max(lines) + pad
+    curves = np.abs(np.nan_to_num(np.vstack([spectra.linear_absorption, spectra.ground_state_absorption,
+                                             spectra.excited_state_absorption, spectra.stimulated_emission,
+                                             spectra.biexciton_emission, spectra.net])))
+    peaks = curves.max(axis=1, keepdims=True)
+    # each curve where it exceeds SIGNIFICANT of its own peak (curves too small to see do not count)
+    shown = (curves > SIGNIFICANT * peaks) & (peaks > SIGNIFICANT * max(float(peaks.max()), 1e-300))
+    visible = np.flatnonzero(shown.any(axis=0))
+    if visible.size:
+        low, high = min(low, float(energy[visible[0]])), max(high, float(energy[visible[-1]]))
+    margin = MARGIN * (high - low)
+    return max(low - margin, low_grid), min(high + margin, high_grid)
 
 
 def spectra_figure(spectra: Spectra) -> go.Figure:
@@ -25,24 +79,26 @@ def spectra_figure(spectra: Spectra) -> go.Figure:
         ENERGY_TITLE, axis_title("OD / max OD₀", "relative"), "spectra",
     )
     parts.add(
-        line_trace("Linear absorption OD₀", e, spectra.linear_absorption, OD_HOVER, color=COLORS["linear"],
-                   width=1.6, dash="dash"),
-        line_trace("Ground-state absorption", e, spectra.ground_state_absorption, OD_HOVER, color=COLORS["ground"],
-                   width=1.6),
-        line_trace("Excited-state absorption (ESA)", e, spectra.excited_state_absorption, OD_HOVER,
-                   color=COLORS["esa"], width=1.6),
-        line_trace("Stimulated emission (−SE)", e, -spectra.stimulated_emission, OD_HOVER, color=COLORS["se"],
-                   width=1.6),
-        line_trace("Biexciton emission (−XX)", e, -spectra.biexciton_emission, OD_HOVER, color=COLORS["xx"],
-                   width=1.6),
-        line_trace("Net OD_NL (negative = gain)", e, spectra.net, OD_HOVER, color=COLORS["net"], width=2.6),
+        line_trace("Linear absorption OD₀", e, spectra.linear_absorption, OD_HOVER, style="linear"),
+        line_trace("Ground-state absorption", e, spectra.ground_state_absorption, OD_HOVER, style="ground"),
+        line_trace("Excited-state absorption (ESA)", e, spectra.excited_state_absorption, OD_HOVER, style="esa"),
+        line_trace("Stimulated emission (−SE)", e, -spectra.stimulated_emission, OD_HOVER, style="se"),
+        line_trace("Biexciton emission (−XX)", e, -spectra.biexciton_emission, OD_HOVER, style="xx"),
+        line_trace("Net OD_NL (negative = gain)", e, spectra.net, OD_HOVER, style="net"),
     )
     parts.horizontal_line(0.0)
+    window = energy_window(spectra)
     geometry = spectra.geometry
-    for energy_mev, text in ((geometry.absorption_mev, "A"), (geometry.emission_mev, "SE"),
-                             (geometry.esa_mev, "ESA"), (geometry.biexciton_emission_mev, "XX")):
-        parts.vertical_line(energy_mev, text)
+    rows = parts.labelled_lines([(getattr(geometry, name), text) for name, text in MARKED_LINES], window)
+    parts.layout.update(opening_layout(window, rows))
     return parts.figure()
+
+
+def opening_layout(window: tuple[float, float], label_rows: int = 1) -> dict:
+    """Energy axis on ``window`` (Autoscale shows the whole grid), the title at the top and room for the labels."""
+    return {"xaxis": {"range": list(window), "autorange": False},
+            "title": {"y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 8}},
+            "margin": {"t": TOP_MARGIN_PX + LABEL_ROW_PX * max(label_rows - 1, 0)}}
 
 
 def cross_section_figure(spectra: Spectra) -> go.Figure:
@@ -51,9 +107,10 @@ def cross_section_figure(spectra: Spectra) -> go.Figure:
     parts = FigureParts("Cross sections of a singly excited dot", ENERGY_TITLE,
                         axis_title("σ / σ<sub>A,peak</sub>", "relative"), "cross-sections")
     parts.add(
-        line_trace("σ_SE (stimulated emission)", e, spectra.sigma_se, SIGMA_HOVER, color=COLORS["se"], width=1.6),
-        line_trace("σ_ESA (loss into biexcitons)", e, spectra.sigma_esa, SIGMA_HOVER, color=COLORS["esa"], width=1.6),
-        line_trace("σ_eff = σ_SE − σ_ESA", e, spectra.sigma_eff, SIGMA_HOVER, color=COLORS["eff"], width=2.6),
+        line_trace("σ_SE (stimulated emission)", e, spectra.sigma_se, SIGMA_HOVER, style="se"),
+        line_trace("σ_ESA (loss into biexcitons)", e, spectra.sigma_esa, SIGMA_HOVER, style="esa"),
+        line_trace("σ_eff = σ_SE − σ_ESA", e, spectra.sigma_eff, SIGMA_HOVER, style="eff"),
     )
     parts.horizontal_line(0.0)
+    parts.layout.update({"xaxis": {"range": list(energy_window(spectra)), "autorange": False}})
     return parts.figure()

@@ -10,14 +10,17 @@ from components.panels import PANELS
 
 REFERENCES: tuple[tuple[str, str], ...] = (
     ("[000]", "D. Zenatti and P. Kambhampati, “Optical gain in colloidal quantum dots is limited by biexciton "
-              "absorption, not biexciton recombination” (with its Supplementary Information)."),
+              "absorption, not biexciton recombination” (with its Supplementary Information); journal and year "
+              "not printed in the copy."),
     ("[001]", "D. Zenatti and P. Kambhampati, “A Path towards Thresholdless Colloidal Quantum Dot Lasers by Solving "
-              "Decades of Mythology on Optical Gain” (cited in [000] as arXiv:2510.01199)."),
+              "Decades of Mythology on Optical Gain,” arXiv preprint arXiv:2510.01199 (2025), as cited in "
+              "reference 7 of [000]."),
     ("[002]", "J. J. Geuchies, B. Brynjarsson, G. Grimaldi, S. Gudjonsdottir, W. van der Stam, W. H. Evers and "
               "A. J. Houtepen, “Quantitative electrochemical control over optical gain in quantum-dot solids” "
-              "(with its Supporting Information)."),
+              "(with its Supporting Information); journal and year not printed in the copy."),
     ("[004]", "B. T. Diroll, J. P. Cassidy, D. Harankahage, M. Hua, X.-M. Lin and M. Zamkov, “Large Two-Photon Cross "
-              "Sections and Low-Threshold Multiphoton Lasing of CdS/CdSe/CdS Quantum Shells,” Nanoscale."),
+              "Sections and Low-Threshold Multiphoton Lasing of CdS/CdSe/CdS Quantum Shells,” Nanoscale, submitted "
+              "2023 (manuscript NR-ART-08-2023-004203.R1)."),
 )
 
 MODEL_TEXT = r"""
@@ -120,7 +123,12 @@ the Rabi law's for resonant pumping) — and only where the net modal gain is po
 ### Gain dynamics
 
 Multiexcitons decay by Auger recombination, $N \to N-1$ at
-$k(N,n) = \tfrac{k_{XX}}{8}(N+n)N\left[\max(N+n-1,0) + \max(N-1,0)\right]$ ([002] Eq. S22), solved exactly.
+
+$$
+k(N,n) = \tfrac{k_{XX}}{8}(N+n)N\left[\max(N+n-1,0) + \max(N-1,0)\right] \quad\text{([002] Eq. S22)},
+$$
+
+solved exactly.
 $\tau_{XX} = 310$ ps gives $\tau_{XXX} = 68.9$ ps.
 
 ### Assumptions and project choices

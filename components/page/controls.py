@@ -2,8 +2,8 @@
 
 Main fields get a slider (log10 positions for ``log`` fields) and a number input in the
 field's unit; the rest of ``GainParams`` lives in a collapsible "advanced" section. Every
-control carries its FIELD_SPECS description as a tooltip (``title``). ``display_value`` and
-``raw_value`` convert between parameter values and what each control holds.
+control carries its FIELD_SPECS description as a tooltip (``title``) and a message line where
+the input rule (``control_values``) says what it changed.
 """
 
 from __future__ import annotations
@@ -13,13 +13,19 @@ from typing import Any
 from dash import dcc, html
 
 from components import fields, ids
+from components.control_values import (
+    CHECKED,
+    MAP_POINTS_FIELD,
+    MAP_POINTS_RANGE,
+    NUMBER_KINDS,
+    display_value,
+)
 from components.ids import ID
 from components.presets import preset_options, preset_summary
-from components.state import MAP_POINTS_RANGE, AppState, valid_holds
+from components.state import AppState, valid_holds
 from qdgain_core import FIELD_SPECS, GainParams
 from qdgain_core.maps import HOLDS
 
-CHECKED = "on"
 MAIN_CONTROLS_TAB, ADVANCED_CONTROLS_TAB = "main-parameters", "advanced-parameters"
 
 
@@ -32,22 +38,22 @@ def tooltip(name: str) -> str:
     return f"{spec.description}. Allowed {spec.minimum:g} to {spec.maximum:g}{unit}."
 
 
-def display_value(name: str, value: Any) -> Any:
-    """What the field's control shows for a parameter value."""
-    kind = FIELD_SPECS[name].kind
-    if kind == "bool":
-        return [CHECKED] if value else []
-    return value
+def rendered(pieces: tuple[fields.Piece, ...]) -> list[Any]:
+    """Label pieces (``fields.markup_pieces``) as page content: text, <sub> and <sup>."""
+    tags = {"sub": html.Sub, "sup": html.Sup}
+    return [tags[kind](text) if kind in tags else text for kind, text in pieces]
 
 
-def raw_value(name: str, control_value: Any) -> Any:
-    """Parameter value (untrusted, for ``coerce_params``) from what the control holds."""
-    kind = FIELD_SPECS[name].kind
-    if kind == "bool":
-        return isinstance(control_value, list) and CHECKED in control_value
-    if kind == "optional_float" and control_value in ("", None):
-        return None
-    return control_value
+def rendered_label(name: str) -> list[Any]:
+    """A field's label with rendered sub- and superscripts (Δ<sub>XX</sub><sup>A</sup>)."""
+    return rendered(fields.label_pieces(name))
+
+
+def slider_data(name: str) -> dict[str, str]:
+    """What assets/accessibility.js needs to name a main field's slider and announce its value in real units."""
+    return {"data-field": name, "data-label": fields.label(name), "data-symbol": fields.symbol(name),
+            "data-unit": fields.unit(name), "data-log": "true" if fields.is_log(name) else "false",
+            "data-decimals": str(fields.step_decimals(name))}
 
 
 def slider_specs() -> dict[str, dict[str, Any]]:
@@ -67,12 +73,24 @@ def slider_position(name: str, value: float) -> float:
 
 
 def _number_input(component_id: str, name: str, value: Any) -> dcc.Input:
+    """A number box without browser-side min/max: out-of-range values reach the input rule (control_values)
+    instead of arriving empty, so the message can say what was typed."""
     spec = FIELD_SPECS[name]
     return dcc.Input(
-        id=component_id, type="number", value=value, min=spec.minimum, max=spec.maximum,
-        step=1 if spec.kind == "int" else "any", debounce=True, className="number-input",
+        id=component_id, type="number", value=value, step="any", debounce=True, className="number-input",
         placeholder=fields.empty_text(name) if spec.kind == "optional_float" else None,
     )
+
+
+def field_message(name: str) -> html.Div:
+    """Where the input rule says what it changed in the field's box; hidden while empty, dismissed by a click.
+
+    One component per field (every mounted component costs the renderer on each update): the "×"
+    is drawn by the stylesheet, and a click, Enter or Space on the message dismisses it
+    (``n_clicks``; keyboard in assets/accessibility.js).
+    """
+    return html.Div(id=ids.field_message(name), className="field-message", role="status", n_clicks=0,
+                    tabIndex="0", title="Dismiss", **{"aria-live": "polite"})
 
 
 def _number_with_unit(component_id: str, name: str, value: Any) -> html.Div:
@@ -84,9 +102,10 @@ def _number_with_unit(component_id: str, name: str, value: Any) -> html.Div:
 def main_control(name: str, value: float) -> html.Div:
     """Label, number input with unit, and slider of one main field."""
     scale = fields.slider_scale(name)
-    return html.Div(className="control", title=tooltip(name), children=[
+    # arg-type ignored: dash's stubs cannot type slider_data's data-* props (see field_message)
+    return html.Div(className="control main-control", title=tooltip(name), **slider_data(name), children=[  # type: ignore[arg-type]
         html.Div(className="control-head", children=[
-            html.Label(fields.label(name), htmlFor=ids.number(name)),
+            html.Label(rendered_label(name), htmlFor=ids.number(name)),
             _number_with_unit(ids.number(name), name, value),
         ]),
         dcc.Slider(
@@ -95,6 +114,7 @@ def main_control(name: str, value: float) -> html.Div:
             allow_direct_input=False, className="param-slider",
             tooltip={"placement": "bottom", "transform": "qdgainPow10"} if scale.log else {"placement": "bottom"},
         ),
+        field_message(name),
     ])
 
 
@@ -102,17 +122,20 @@ def advanced_control(name: str, value: Any) -> html.Div:
     """One advanced field: a number input, a dropdown (choices) or a checkbox (booleans)."""
     spec = FIELD_SPECS[name]
     component_id = ids.advanced(name)
+    control: dcc.Dropdown | dcc.Checklist | html.Div
     if spec.kind == "choice":
         options = [{"label": choice.replace("_", " "), "value": choice} for choice in spec.choices]
         control = dcc.Dropdown(id=component_id, options=options,
                                value=value, clearable=False, searchable=False, className="choice-input")
     elif spec.kind == "bool":
-        control = dcc.Checklist(id=component_id, options=[{"label": f" {fields.check_text(name)}", "value": CHECKED}],
+        control = dcc.Checklist(id=component_id, options=[{"label": html.Span([" ", *rendered(fields.markup_pieces(
+                                    fields.check_text(name)))]), "value": CHECKED}],
                                 value=display_value(name, value), className="bool-input")
     else:
         control = _number_with_unit(component_id, name, value)
+    message = [field_message(name)] if spec.kind in NUMBER_KINDS else []
     return html.Div(className="control advanced-control", title=tooltip(name), children=[
-        html.Label(fields.label(name), htmlFor=component_id), control,
+        html.Label(rendered_label(name), htmlFor=component_id), control, *message,
     ])
 
 
@@ -123,10 +146,11 @@ def map_points_control(points: int) -> html.Div:
                     title=f"Points per axis of the (χ, η) phase maps, {low} to {high}; more is slower.", children=[
         html.Label("Phase-map resolution", htmlFor=ID.MAP_POINTS),
         html.Div(className="number-with-unit", children=[
-            dcc.Input(id=ID.MAP_POINTS, type="number", value=points, min=low, max=high, step=1, debounce=True,
+            dcc.Input(id=ID.MAP_POINTS, type="number", value=points, step="any", debounce=True,
                       className="number-input"),
             html.Span("points/axis", className="unit"),
         ]),
+        field_message(MAP_POINTS_FIELD),
     ])
 
 
@@ -140,7 +164,8 @@ GAUSSIAN_HOLD_NOTE = "Gaussian Simple Model: no lattice width to dress, so the m
 def hold_options(params: GainParams) -> list[dict[str, Any]]:
     """The hold choices, those the model cannot use disabled (the Gaussian Simple Model: Δ_SS only)."""
     usable = valid_holds(params)
-    return [{"label": HOLD_LABELS[hold], "value": hold, "disabled": hold not in usable} for hold in HOLDS]
+    return [{"label": html.Span(rendered(fields.markup_pieces(HOLD_LABELS[hold]))), "value": hold,
+             "disabled": hold not in usable} for hold in HOLDS]
 
 
 def hold_note(params: GainParams) -> str:
@@ -160,7 +185,7 @@ def hold_control(state: AppState) -> html.Div:
 
 def preset_control(preset: str | None) -> html.Div:
     """Preset dropdown (sources on hover) and the selected preset's source line."""
-    return html.Div(className="control", children=[
+    return html.Div(className="control preset-control", children=[
         html.Label("Material preset", htmlFor=ID.PRESET),
         dcc.Dropdown(id=ID.PRESET, options=preset_options(), value=preset, placeholder="Built-in defaults",
                      clearable=True, searchable=False),
@@ -169,8 +194,14 @@ def preset_control(preset: str | None) -> html.Div:
 
 
 def action_buttons() -> html.Div:
-    """Reset, copy link and download-all."""
+    """Undo/redo (browser history, ``qdgainHistory`` in assets/clientside.js), reset, copy link and download-all."""
     return html.Div(className="actions", children=[
+        html.Button("↶", id=ID.UNDO, className="button history-button", disabled=True,
+                    **{"aria-label": "Undo"},  # type: ignore[arg-type]  # dash stubs: untyped aria-* prop
+                    title="Undo: back to the previous committed state (the browser's Back does the same)"),
+        html.Button("↷", id=ID.REDO, className="button history-button", disabled=True,
+                    **{"aria-label": "Redo"},  # type: ignore[arg-type]  # dash stubs: untyped aria-* prop
+                    title="Redo: forward to the next committed state (the browser's Forward does the same)"),
         html.Button("Reset", id=ID.RESET, n_clicks=0, className="button",
                     title="Back to the selected preset (or the built-in defaults)"),
         dcc.Clipboard(id=ID.COPY_LINK, content="", className="button copy-link",
@@ -200,7 +231,7 @@ def sidebar(state: AppState) -> html.Aside:
     return html.Aside(className="sidebar", children=[
         preset_control(state.view.preset),
         action_buttons(),
-        dcc.Tabs(id=ID.CONTROL_TABS, value=MAIN_CONTROLS_TAB, className="control-tabs", children=[
+        dcc.Tabs(id=ID.CONTROL_TABS, value=MAIN_CONTROLS_TAB, className="control-tabs", mobile_breakpoint=0, children=[
             dcc.Tab(label="Main parameters", value=MAIN_CONTROLS_TAB, id=ids.tab(MAIN_CONTROLS_TAB),
                     children=html.Div([main_control(n, getattr(params, n)) for n in fields.MAIN_FIELDS],
                                       className="main-controls")),

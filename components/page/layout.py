@@ -11,8 +11,9 @@ from typing import Any
 from dash import dcc, html
 
 from components import fields, ids
+from components.control_values import field_rules
 from components.figures.common import graph_config, message_figure
-from components.figures.readouts import READOUT_NOTES
+from components.figures.readouts import CRITERION_NOTES, READOUT_NOTES
 from components.ids import ID
 from components.page.controls import hold_control, sidebar, slider_specs
 from components.panels import (
@@ -32,7 +33,7 @@ WIDE_PANELS = frozenset({"se_map", "ase_schemes"})
 
 def panel_card(panel: Panel) -> html.Section:
     """A card: title, the paper figure it reproduces, CSV button, graph, caption and notice line."""
-    return html.Section(className="card wide" if panel.id in WIDE_PANELS else "card", children=[
+    return html.Section(className=f"card panel-{panel.id}{' wide' if panel.id in WIDE_PANELS else ''}", children=[
         html.Header(className="card-head", children=[
             html.H3(panel.title),
             html.Span(f"reproduces {panel.reproduces}", className="reproduces",
@@ -50,14 +51,23 @@ def panel_card(panel: Panel) -> html.Section:
 
 
 def readout_card() -> html.Section:
-    """Key numbers: thresholds and cross sections follow the sliders; ASE and lifetime follow on release."""
+    """Key numbers: the gain answer, thresholds and cross sections follow the sliders; ASE and lifetime on release.
+
+    What each threshold criterion measures is static (``CRITERION_NOTES``, from the core's table
+    of methods), so it is laid out once here, right under the readout, not sent with every step.
+    """
     return html.Section(className="card readout-card", children=[
         html.Header(className="card-head", children=[html.H3("Key numbers")]),
         dcc.Markdown("…", id=ID.READOUT_FAST, className="readout-block readout-table"),
+        html.Details(className="readout-notes criterion-notes", children=[
+            html.Summary("What each criterion measures"),
+            dcc.Markdown("\n".join(f"* **{name}** — {text}" for name, text in CRITERION_NOTES)),
+        ]),
         html.Dl(className="readouts", children=[
             html.Dt("ASE threshold", title="kink of the integrated output ([001] Fig. 9)"),
             html.Dd("…", id=ID.READOUT_ASE),
-            html.Dt("gain lifetime at ⟨N⟩", title="time A* stays below zero ([002] Fig. 5c)"),
+            html.Dt("gain lifetime at ⟨N⟩", title="how long the band-integrated A* stays below its detection floor "
+                    "([002] Fig. 5c); “no gain” is the selected criterion's answer at this ⟨N⟩"),
             html.Dd("…", id=ID.READOUT_LIFETIME),
         ]),
         html.P("", id=ID.GEOMETRY_NOTE, className="panel-notice", role="status"),
@@ -83,22 +93,29 @@ def panel_tabs(state: AppState) -> dcc.Tabs:
         return html.Div(className="panel-section", children=[html.P(tab.blurb, className="section-blurb"),
                                                              *view_controls, card_grid(tab.panel_ids)])
 
-    return dcc.Tabs(id=ID.PANEL_TABS, value=DEFAULT_PANEL_TAB, className="panel-tabs", children=[
+    return dcc.Tabs(id=ID.PANEL_TABS, value=DEFAULT_PANEL_TAB, className="panel-tabs", mobile_breakpoint=0, children=[
         dcc.Tab(label=tab.title, value=tab.value, id=ids.tab(tab.value), children=section(tab))
         for tab in PANEL_TABS
     ])
 
 
-def dashboard_tab(state: AppState) -> html.Div:
-    """Controls on the left; the operating point (always shown) and the figure tabs on the right."""
-    operating = html.Section(className="panel-section", children=[
+def dashboard_tab(state: AppState) -> html.Main:
+    """Controls on the left; the operating point (always shown) and the figure tabs on the right.
+
+    The controls and the operating point share a wrapper (``live-area``, no box of its own on
+    wide screens): at 800 px and below the page is one column and the spectra card sticks to
+    the top of the screen while the controls under it scroll, so the plot a slider changes
+    stays in view; below the wrapper (the figure tabs) it scrolls away (assets/style.css).
+    """
+    operating = html.Section(className="panel-section operating-section", children=[
         html.H2("Operating point"),
         html.P("What the dots absorb and emit at the chosen ⟨N⟩ and ⟨n⟩; follows the sliders while you drag.",
                className="section-blurb"),
         card_grid(OPERATING_PANELS, [readout_card()], "card-grid operating-grid"),
     ])
-    return html.Div(className="dashboard", children=[
-        sidebar(state), html.Main([operating, panel_tabs(state)], className="panels"),
+    return html.Main(className="dashboard", children=[
+        html.Div([sidebar(state), operating], className="live-area"),
+        html.Div(panel_tabs(state), className="panels"),
     ])
 
 
@@ -129,6 +146,15 @@ def header() -> html.Header:
     ])
 
 
+def dismissible(content_id: str, box_id: str, class_name: str) -> html.Div:
+    """A notice box with a "×" dismiss button; hidden while empty (``showNotices`` in assets/clientside.js)."""
+    return html.Div(id=box_id, className=f"dismissible {class_name}-box", hidden=True, children=[
+        html.Div(id=content_id, className=class_name),
+        html.Button("×", id=ids.dismiss(content_id), n_clicks=0, className="dismiss",
+                    title="Dismiss", **{"aria-label": "Dismiss these notices"}),  # type: ignore[arg-type]  # dash stubs: untyped aria-* prop
+    ])
+
+
 def build_layout() -> html.Div:
     """The whole page. State arrives from the URL through the state callback."""
     state = default_state()
@@ -139,15 +165,17 @@ def build_layout() -> html.Div:
         dcc.Store(id=ID.MAP_KEY_STORE, storage_type="memory"),
         dcc.Store(id=ID.OPERATING_KEY_STORE, storage_type="memory"),
         dcc.Store(id=ID.SLIDER_SPECS, data=slider_specs()),
+        dcc.Store(id=ID.FIELD_RULES, data=field_rules()),
         dcc.Store(id=ID.APPLIED_STORE, storage_type="memory"),
         dcc.Store(id=ID.TAB_NAMES, data=tab_names()),
         *[dcc.Store(id=ids.commit_store(tab.value), storage_type="memory") for tab in PANEL_TABS],
         *[dcc.Store(id=ids.drawn_store(tab.value), storage_type="memory") for tab in PANEL_TABS],
         dcc.Download(id=ID.DOWNLOAD),
         header(),
-        html.Div(className="notice-area", role="status", **{"aria-live": "polite"}, children=[
-            html.Div(id=ID.LINK_NOTICES, className="notices"),
-            html.Div(id=ID.NOTICES, className="notices"),
+        # arg-type ignored: dash's stubs cannot type the hyphenated aria-* prop
+        html.Div(className="notice-area", role="status", **{"aria-live": "polite"}, children=[  # type: ignore[arg-type]
+            dismissible(ID.LINK_NOTICES, ID.LINK_NOTICES_BOX, "notices"),
+            dismissible(ID.NOTICES, ID.NOTICES_BOX, "notices"),
         ]),
         view_switch(),
         html.Div(dashboard_tab(state), id=ID.DASHBOARD_VIEW),

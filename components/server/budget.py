@@ -6,9 +6,10 @@ import concurrent.futures
 import functools
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, has_app_context
+from werkzeug.local import LocalProxy
 
 DEFAULT_BUDGET_SECONDS = 20.0
 
@@ -42,7 +43,8 @@ def run_with_budget(
     for the retry. At most two such computations run at once per worker process. The
     current Flask app context goes with ``func`` (flask-caching's memoize needs it).
     """
-    app = current_app._get_current_object() if has_app_context() else None
+    # flask types ``current_app`` as the Flask it stands for; it is a LocalProxy, whose target goes to the thread
+    app = cast("LocalProxy[Flask]", current_app)._get_current_object() if has_app_context() else None
     future = _budget_executor(os.getpid()).submit(_in_app_context, app, func, *args, **kwargs)
     try:
         return future.result(timeout=seconds)

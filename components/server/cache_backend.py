@@ -11,9 +11,10 @@ Keys are ``qdgain:<version>:<function>:<sha256 of sorted-key JSON>`` of the argu
 they are identical in every process; each process remembers the keys of its last
 ``KEY_MEMO`` parameter sets per function. A computation the cache does not hold runs
 under the request budget (``budget.run_with_budget``): past it the request is answered
-503 with Retry-After, and the result, finished in the background, is cached for the retry. A cached function may declare parameters it does not
-depend on (``ignores``, e.g. <N> for a threshold); those are reset to their defaults
-before both the key and the call, so dragging <N> reuses every threshold and map.
+503 with Retry-After, and the result, finished in the background, is cached for the retry.
+A cached function may declare parameters it does not depend on (``ignores``, e.g. <N> for a
+threshold); those are reset to their defaults before both the key and the call, so dragging
+<N> reuses every threshold and map.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -49,6 +50,21 @@ _DEFAULTS = GainParams()
 _last_warning = {"time": -WARNING_INTERVAL_S}
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class CacheKey(Protocol):
+    """``key(params, *args)``: the cache key of a memoized call (equal keys mean equal results)."""
+
+    def __call__(self, params: GainParams, *args: Any) -> str: ...
+
+
+class Memoized(Protocol[T_co]):
+    """A ``memoized`` function: called like the function it wraps, and ``key`` gives a call's cache key."""
+
+    key: CacheKey
+
+    def __call__(self, params: GainParams, *args: Any) -> T_co: ...
 
 
 def cache_config(config: Settings) -> dict[str, Any]:
@@ -134,11 +150,11 @@ def _backend() -> Any | None:
     return app.extensions.get("cache", {}).get(cache)
 
 
-def memoized(ignores: tuple[str, ...] = ()) -> Callable[[Callable[..., T]], Callable[..., T]]:
+def memoized(ignores: tuple[str, ...] = ()) -> Callable[[Callable[..., T]], Memoized[T]]:
     """Cache ``func(params, *args)``; fields in ``ignores`` are reset to defaults first."""
     defaults = {name: getattr(_DEFAULTS, name) for name in ignores}
 
-    def decorate(func: Callable[..., T]) -> Callable[..., T]:
+    def decorate(func: Callable[..., T]) -> Memoized[T]:
         @functools.lru_cache(maxsize=KEY_MEMO)
         def normalized(params: GainParams) -> GainParams:
             return dataclasses.replace(params, **defaults) if defaults else params
@@ -173,7 +189,8 @@ def memoized(ignores: tuple[str, ...] = ()) -> Callable[[Callable[..., T]], Call
 
             return budget.run_with_budget(compute_and_store, seconds=budget.DEFAULT_BUDGET_SECONDS)
 
-        wrapper.key = key  # type: ignore[attr-defined]
-        return wrapper
+        memo = cast(Memoized[T], wrapper)  # a plain function, given its ``key`` attribute here
+        memo.key = key
+        return memo
 
     return decorate

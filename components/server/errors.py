@@ -1,4 +1,7 @@
-"""No stack trace ever reaches a client: every error is a short JSON body; unexpected ones are logged with an incident id."""
+"""No stack trace ever reaches a client.
+
+Every error is a short JSON body; unexpected ones are logged with an incident id.
+"""
 
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ import csv
 import io
 import math
 import re
-import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -18,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pytest
 
+from tests.support.page import net_trace, open_page, serve_app, severe_logs, spectra_ready, traces
 from tests.support.server_harness import wait_for
 
 pytestmark = pytest.mark.browser
@@ -26,51 +26,12 @@ COUNT_CALLBACK_REQUESTS = """
 performance.setResourceTimingBufferSize(100000);
 return performance.getEntriesByType('resource').filter(e => e.name.includes('_dash-update-component')).length;
 """
-# Plotly keeps base64-encoded arrays ({dtype, bdata}) in .data and decodes them into _inputArray.
-READ_TRACES = """
-const box = document.getElementById(arguments[0]);
-const plot = box && box.getElementsByClassName('js-plotly-plot')[0];
-if (!plot || !plot.data) { return null; }
-const values = v => !v ? [] : Array.from(v._inputArray || v);
-return plot.data.map(t => ({name: t.name, x: values(t.x), y: values(t.y)}));
-"""
 
 
 @pytest.fixture(scope="module")
 def base_url():
-    from werkzeug.serving import make_server
-
-    import app as dashboard
-
-    server = make_server("127.0.0.1", 0, dashboard.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-def traces(driver, panel: str):
-    return driver.execute_script(READ_TRACES, f"graph-{panel}")
-
-
-def spectra_ready(driver):
-    data = traces(driver, "spectra")
-    return data if data and len(data) >= 6 else None
-
-
-def open_page(driver, url: str):
-    driver.get(url)
-    wait_for(lambda: spectra_ready(driver), what="the spectra figure")
-    wait_for(lambda: (traces(driver, "phase_nth") or [{}])[0].get("name") not in (None, ""), what="phase map")
-
-
-def net_trace(driver) -> list[float]:
-    return next(t["y"] for t in spectra_ready(driver) if t["name"].startswith("Net"))
-
-
-def severe_logs(driver) -> list[dict]:
-    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    with serve_app() as url:
+        yield url
 
 
 def test_page_loads_without_console_errors(driver, base_url):
@@ -295,16 +256,22 @@ def test_gate_mirror_matches_the_javascript(driver, base_url, case):
                                            else (len(names["panels"]), case))
 
 
-@pytest.mark.parametrize("position, value, applied, trigger", [
-    (0.5, 10.0, None, "slider-eta.value"),
-    (9.0, 10.0, None, "slider-eta.value"),
-    (0.5, 100.0, None, "number-eta.value"),
-    (0.5, None, None, "number-eta.value"),
-    (0.5, 3.0, {"eta": 0.1}, "applied-main-values.data"),
-    (0.5, 3.0, {"eta": -1.0}, "applied-main-values.data"),
+@pytest.mark.parametrize("position, value, applied, store, shown, trigger", [
+    (0.5, 10.0, None, None, "", "slider-eta.value"),
+    (0.5, 10.0, None, None, "old", "slider-eta.value"),
+    (9.0, 10.0, None, None, "", "slider-eta.value"),
+    (0.5, 100.0, None, None, "", "number-eta.value"),
+    (0.5, 0.00001, None, None, "", "number-eta.value"),
+    (0.5, 1234567.0, None, None, "", "number-eta.value"),
+    (0.5, None, None, None, "", "number-eta.value"),
+    (0.5, None, None, {"params": {"eta": 2.5}}, "", "number-eta.value"),
+    (0.5, 3.0, None, None, "old", "message-eta.n_clicks"),
+    (0.5, 3.0, {"eta": 0.1}, None, "old", "applied-main-values.data"),
+    (0.5, 3.0, {"eta": -1.0}, None, "", "applied-main-values.data"),
 ])
-def test_sync_mirror_matches_the_javascript(driver, base_url, position, value, applied, trigger):
+def test_sync_mirror_matches_the_javascript(driver, base_url, position, value, applied, store, shown, trigger):
     from tests.support.browser_side import (
+        ETA_RULES,
         ETA_SPEC,
         FakeClient,
         registered_callbacks,
@@ -314,10 +281,12 @@ def test_sync_mirror_matches_the_javascript(driver, base_url, position, value, a
     sync = registered_callbacks()["sync"]
     if base_url not in driver.current_url:
         open_page(driver, base_url + "/")
-    (slider_id, slider_prop), (number_id, number_prop), (applied_id, applied_prop) = sync.inputs
+    (slider_id, slider_prop), (number_id, number_prop), (applied_id, applied_prop), dismiss = sync.inputs
     client = FakeClient({(slider_id, slider_prop): position, (number_id, number_prop): value,
-                         (applied_id, applied_prop): applied, sync.state[0]: ETA_SPEC})
+                         (applied_id, applied_prop): applied, dismiss: 1, sync.state[0]: ETA_SPEC,
+                         sync.state[1]: ETA_RULES, sync.state[2]: store, sync.state[3]: shown})
     context = {"triggered": [{"prop_id": trigger}],
                "inputs_list": [{"id": cid, "property": prop} for cid, prop in sync.inputs]}
-    from_js = driver.execute_script(RUN_CLIENTSIDE, "syncSlider", [position, value, applied, ETA_SPEC], context)
+    from_js = driver.execute_script(RUN_CLIENTSIDE, "syncSlider",
+                                    [position, value, applied, 1, ETA_SPEC, ETA_RULES, store, shown], context)
     assert from_js == _positional(sync_slider(client, sync, [trigger]), sync.outputs)

@@ -15,9 +15,7 @@ import pytest
 import requests
 
 from tests.support.dash_client import CALLBACK_PATH, DashClient
-from tests.support.server_harness import ROOT, gunicorn_server
-
-pytestmark = pytest.mark.skipif(not (ROOT / "app.py").exists(), reason="app.py does not exist yet")
+from tests.support.server_harness import gunicorn_server
 
 TRACE_MARKERS = ("Traceback", 'File "', "Werkzeug Debugger")
 BAD_VALUES: tuple[object, ...] = (

@@ -25,7 +25,6 @@ import pytest
 import requests
 
 from tests.support.server_harness import (
-    ROOT,
     ServerProcess,
     gunicorn_server,
     redis_server,
@@ -33,10 +32,7 @@ from tests.support.server_harness import (
     wait_for,
 )
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not (ROOT / "app.py").exists(), reason="app.py does not exist yet"),
-]
+pytestmark = pytest.mark.slow
 
 THREADS_PER_WORKER = 2
 KILL_WINDOW_S = 1.5

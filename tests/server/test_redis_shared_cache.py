@@ -18,16 +18,12 @@ import requests
 
 from tests.support.dash_client import DashClient
 from tests.support.server_harness import (
-    ROOT,
     gunicorn_server,
     redis_server,
     redis_unavailable_reason,
 )
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not (ROOT / "app.py").exists(), reason="app.py does not exist yet"),
-]
+pytestmark = pytest.mark.slow
 
 WRITE_COMMANDS = ("set", "setex", "psetex", "mset", "setnx")
 FAST_SLIDER = "slider-chi"

@@ -4,4 +4,5 @@
 * ``dash_client``: a Dash client over HTTP that calls callbacks as the renderer does.
 * ``browser_side``: Python mirrors of the browser-side callbacks, for the HTTP client.
 * ``browser``: headless Chromium + chromedriver for the browser tests.
+* ``core_values``: what the dashboard should show, from the core: the oracle of the value tests.
 """

@@ -4,6 +4,8 @@ import os
 import shutil
 import tempfile
 
+from tests.support.services import skip_reason_unless_required
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
@@ -76,9 +78,18 @@ def make_chrome_driver(download_dir=None):
     return driver
 
 
-@functools.lru_cache(maxsize=None)
 def browser_unavailable_reason():
-    """None if headless chromium starts here, else why not (for pytest.skip)."""
+    """None if headless chromium starts here, else why not (for pytest.skip).
+
+    With QDGAIN_REQUIRE_SERVICES=1 (set by .ci/run) a reason fails the calling test instead
+    (tests/support/services.py).
+    """
+    return skip_reason_unless_required(_browser_reason())
+
+
+@functools.cache
+def _browser_reason():
+    """The check itself, once per process: None, or why headless chromium cannot start."""
     for path, pkg in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
         if not os.access(path, os.X_OK):
             return f"{path} not found (apt-get install {pkg})"

@@ -25,6 +25,8 @@ from typing import Any
 
 import requests
 
+from tests.support.services import skip_reason_unless_required
+
 ROOT = Path(__file__).resolve().parents[2]
 LOOPBACK = "127.0.0.1"
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -38,10 +40,15 @@ def free_port() -> int:
 
 
 def redis_unavailable_reason() -> str | None:
-    """None if redis-server can be started here, else why not (for pytest.skip)."""
+    """None if redis-server can be started here, else why not (for pytest.skip).
+
+    With QDGAIN_REQUIRE_SERVICES=1 (set by .ci/run) a reason fails the calling test instead
+    (tests/support/services.py).
+    """
+    reason = None
     if not os.access(REDIS_SERVER, os.X_OK):
-        return f"{REDIS_SERVER} not found (apt-get install redis-server)"
-    return None
+        reason = f"{REDIS_SERVER} not found (apt-get install redis-server)"
+    return skip_reason_unless_required(reason)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from components.figures.readouts import Readout, escape_markdown, readout_markdo
 from components.panels import PANEL_BY_ID, PANEL_TABS
 from components.state import default_state
 from tests.support.browser_side import (
+    ETA_RULES,
     ETA_SPEC,
     FakeClient,
     app_tab_names,
@@ -82,24 +83,40 @@ def test_gate_sends_nothing_on_the_about_view_or_without_a_revision(registered):
 
 
 
+SHOWN = {("message-eta", "children"): "η: an earlier message"}
+CLEAR = {"message-eta": {"children": ""}}
+
+
 @pytest.mark.parametrize("props, trigger, expected", [
     ({("slider-eta", "value"): 0.5}, "slider-eta.value", {"number-eta": {"value": 3.162}}),
+    ({("slider-eta", "value"): 0.5, **SHOWN}, "slider-eta.value", {"number-eta": {"value": 3.162}, **CLEAR}),
     ({("slider-eta", "value"): 9.0}, "slider-eta.value", {"number-eta": {"value": 30.0}}),
-    ({("number-eta", "value"): 100.0}, "number-eta.value", {"slider-eta": {"value": math.log10(30.0)},
-                                                           "number-eta": {"value": 30.0}}),
+    ({("number-eta", "value"): 100.0}, "number-eta.value", {
+        "slider-eta": {"value": math.log10(30.0)}, "number-eta": {"value": 30.0},
+        "message-eta": {"children": "η: 100 is above the allowed range 0.03 to 30; set to 30."}}),
+    ({("number-eta", "value"): 0.001}, "number-eta.value", {
+        "slider-eta": {"value": -1.5}, "number-eta": {"value": 0.03},
+        "message-eta": {"children": "η: 0.001 is below the allowed range 0.03 to 30; set to 0.03."}}),
     ({("number-eta", "value"): 1.0}, "number-eta.value", {"slider-eta": {"value": 0.0}}),
-    ({("number-eta", "value"): None, ("slider-eta", "value"): 1.0}, "number-eta.value",
-     {"number-eta": {"value": 10.0}}),
+    ({("number-eta", "value"): 1.0, **SHOWN}, "number-eta.value", {"slider-eta": {"value": 0.0}, **CLEAR}),
+    ({("number-eta", "value"): None, ("slider-eta", "value"): 1.0}, "number-eta.value", {
+        "slider-eta": {"value": 1.0}, "number-eta": {"value": 10.0},
+        "message-eta": {"children": "η: the box is empty; kept 10 (allowed 0.03 to 30)."}}),
+    ({("number-eta", "value"): None, ("slider-eta", "value"): 1.0, ("state-store", "data"): {"params": {"eta": 2.5}}},
+     "number-eta.value", {"slider-eta": {"value": math.log10(2.5)}, "number-eta": {"value": 2.5},
+                          "message-eta": {"children": "η: the box is empty; kept 2.5 (allowed 0.03 to 30)."}}),
+    ({("message-eta", "n_clicks"): 1, **SHOWN}, "message-eta.n_clicks", CLEAR),
     ({("applied-main-values", "data"): {"eta": 0.1}}, "applied-main-values.data",
      {"slider-eta": {"value": -1.0}, "number-eta": {"value": 0.1}}),
 ])
 def test_sync_mirror_keeps_slider_and_number_in_step(registered, props, trigger, expected):
-    client = FakeClient({("slider-specs", "data"): ETA_SPEC, **props})
+    client = FakeClient({("slider-specs", "data"): ETA_SPEC, ("field-rules", "data"): ETA_RULES, **props})
     assert sync_slider(client, registered["sync"], [trigger]) == {"response": expected}
 
 
 def test_sync_mirror_ignores_unusable_values(registered):
-    client = FakeClient({("slider-specs", "data"): ETA_SPEC, ("applied-main-values", "data"): {"eta": -1.0}})
+    client = FakeClient({("slider-specs", "data"): ETA_SPEC, ("field-rules", "data"): ETA_RULES,
+                         ("applied-main-values", "data"): {"eta": -1.0}})
     assert sync_slider(client, registered["sync"], ["applied-main-values.data"]) == {}
     assert sync_slider(client, registered["sync"], []) == {}
 

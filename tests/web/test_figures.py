@@ -12,7 +12,7 @@ import pytest
 from components import computed
 from components.figures.common import Marker, graph_config, message_figure
 from components.figures.maps import phase_heatmap_figure, threshold_label
-from components.figures.readouts import readout_markdown, threshold_readouts
+from components.figures.readouts import gain_answer, readout_markdown, threshold_readouts
 from components.panels import PANEL_BY_ID as PANELS_BY_ID
 from components.panels import PANELS
 from components.presets import PRESET_CHOICES
@@ -96,8 +96,10 @@ def test_no_gain_is_text_never_a_number():
     missing = Threshold("window", float("inf"), False, "no net gain up to the search limit <N> = 1")
     label = threshold_label(missing)
     assert "no gain" in label and "inf" not in label
-    listing = readout_markdown(threshold_readouts({"window": missing}, "window"))
+    listing = readout_markdown(threshold_readouts({"window": missing, "band": missing}, "band"))
     assert "no gain (" in listing and "inf" not in listing
+    answer = gain_answer(1.5, "window", missing, False)
+    assert "no ⟨N\\_th⟩ found" in answer and "inf" not in answer
 
 
 def test_no_gain_state_draws_notes_not_numbers():
