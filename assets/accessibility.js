@@ -9,14 +9,16 @@
  *   Space opens a tab, Left/Right/Home/End move the focus between the tabs of one list.
  * - "Copy link" (dcc.Clipboard, a div): role="button", focusable, Enter or Space copies.
  *
- * Dash re-renders these components at will, so a MutationObserver re-applies the attributes
- * (once per animation frame at most) and key presses are handled by one listener on document.
+ * Dash re-renders these components at will: observers on the slider thumbs and tab lists (found
+ * by a scan twice a second) re-apply the attributes, and key presses are handled by one listener
+ * on document.
  */
 (function () {
     "use strict";
 
     var TAB_LISTS = {"panel-tabs": "Figure groups", "control-tabs": "Control groups"};
     var MINUS = "\u2212";
+    var WATCH_INTERVAL_MS = 500;
 
     function formatValue(value, control) {
         var text;
@@ -92,9 +94,30 @@
         setAttr(element, "tabindex", "0");
     }
 
+    /* Observers on the few elements that need them, never on the whole page: a page-wide observer
+       would see every node Plotly creates on each redraw (about 20 ms per phase-map redraw measured). */
+    var watched = new WeakSet();
+    var thumbObserver = new MutationObserver(function (records) {
+        records.forEach(function (record) { nameSlider(record.target); });  /* at once: follows the thumb */
+    });
+    var tabObserver = new MutationObserver(function () { schedule(); });
+
     function applyAll() {
-        document.querySelectorAll(".main-control[data-field] [role='slider']").forEach(nameSlider);
-        document.querySelectorAll(".tab-container").forEach(markTabs);
+        document.querySelectorAll(".main-control[data-field] [role='slider']").forEach(function (thumb) {
+            nameSlider(thumb);
+            if (!watched.has(thumb)) {
+                watched.add(thumb);
+                thumbObserver.observe(thumb, {attributes: true, attributeFilter: ["aria-valuenow"]});
+            }
+        });
+        document.querySelectorAll(".tab-container").forEach(function (list) {
+            markTabs(list);
+            if (!watched.has(list)) {
+                watched.add(list);
+                tabObserver.observe(list, {childList: true, subtree: true, attributes: true,
+                                           attributeFilter: ["class"]});
+            }
+        });
         var copy = document.getElementById("copy-link");
         if (copy) {
             markButton(copy);
@@ -109,22 +132,6 @@
                 scheduled = false;
                 applyAll();
             });
-        }
-    }
-
-    function onMutations(records) {
-        for (var i = 0; i < records.length; i++) {
-            var record = records[i];
-            if (record.type === "attributes") {
-                var target = record.target;
-                if (record.attributeName === "aria-valuenow") {
-                    nameSlider(target);  /* at once: the announcement follows the thumb */
-                } else if (target.classList && target.classList.contains("tab")) {
-                    schedule();
-                }
-            } else if (record.addedNodes.length) {
-                schedule();
-            }
         }
     }
 
@@ -162,9 +169,9 @@
 
     function start() {
         applyAll();
-        new MutationObserver(onMutations).observe(document.body, {
-            childList: true, subtree: true, attributes: true, attributeFilter: ["aria-valuenow", "class"],
-        });
+        /* Dash mounts and re-mounts components after load (a tab's content, the control tabs): a
+           cheap scan twice a second attaches the observers to new elements. */
+        window.setInterval(applyAll, WATCH_INTERVAL_MS);
         document.addEventListener("keydown", onKeyDown);
     }
 
