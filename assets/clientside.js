@@ -12,6 +12,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             var current = window.location.pathname + window.location.search + window.location.hash;
             var steps = window.qdgainHistory;
             if (target === current) {
+                if (!steps.written) {  /* stamp the visit's first entry, so Back to it is recognised */
+                    window.history.replaceState({qdgainIndex: steps.index}, "", target);
+                }
                 steps.written = true;
                 steps.update();
                 return;
@@ -273,6 +276,12 @@ window.qdgainHistory = (function () {
             steps.index = event.state.qdgainIndex;
         }
         steps.update();
+        /* dcc.Location only reports a search that differs from the one it last saw (pushState above is
+           not reported to it), so the state callback hears of every step here, the first entry included. */
+        if (window.dash_clientside && window.dash_clientside.set_props) {
+            window.dash_clientside.set_props("history-search",
+                {data: {search: window.location.search, step: steps.index, at: Date.now()}});
+        }
     });
     document.addEventListener("click", function (event) {
         var button = event.target && event.target.closest && event.target.closest("#undo, #redo");

@@ -9,7 +9,7 @@ keydown to the next ``plotly_afterplot`` of the spectra (fast path) and of the p
 of a mouse drag of <n_1S(e)> to the phase map's redraw (cold = a new value, warm = the
 same releases again).
 
-    .venv/bin/python benchmarks/bench_app.py [--runs 30] [--no-browser] [--gunicorn]
+    .venv/bin/python -m benchmarks.bench_app [--runs 30] [--no-browser] [--gunicorn]
 
 Prints JSON: milliseconds, p50 and p95 per measurement. Targets (issue 3): p95 <= 100 ms
 slider -> spectra; maps <= 400 ms cold and <= 100 ms warm.

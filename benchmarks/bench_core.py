@@ -4,7 +4,7 @@
     fine structure and (a2) holding the Stokes shift along eta;
 (b) one operating-point update: spectra, all threshold methods, sigma ratio,
     a 60-point ASE curve and the gain dynamics (as one slider move needs).
-Run: .venv/bin/python benchmarks/bench_core.py [--repeats N]
+Run: .venv/bin/python -m benchmarks.bench_core [--repeats N]
 """
 
 from __future__ import annotations

@@ -73,7 +73,10 @@ RULES: Mapping[str, NumberRule] = {
 def shown(value: Any) -> str:
     """A value as messages write it: numbers as ``format(x, ".6g")``, text cut at MAX_SHOWN_CHARS."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return format(float(value), ".6g")
+        try:
+            return format(float(value), ".6g")
+        except OverflowError:  # an integer beyond the float range
+            return f"{'−' if value < 0 else ''}an integer of {len(str(abs(value)))} digits"
     text = str(value)
     return text if len(text) <= MAX_SHOWN_CHARS else text[:MAX_SHOWN_CHARS] + "…"
 
@@ -87,9 +90,13 @@ def _number(value: Any) -> float | None:
             value = float(value.strip()) if value.strip() else None
         except ValueError:
             return None
-    if not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not isinstance(value, (int, float)):
         return None
-    return float(value)
+    try:
+        number = float(value)  # an integer beyond the float range (hostile JSON) raises here
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def check_number(rule: NumberRule, typed: Any, last_valid: Any) -> Checked:

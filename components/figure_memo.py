@@ -1,7 +1,7 @@
 """Finished figures as JSON-ready dicts, memoized per (panel, state) in each process.
 
 A warm request should cost no more than looking up its answer. The core results are
-shared through ``cache`` (Redis across workers), but turning them into a figure (a
+shared through ``computed`` (``server.cache_backend``) (Redis across workers), but turning them into a figure (a
 ``go.Figure``, then plotly's JSON conversion with base64 arrays when Dash serializes it)
 costs several milliseconds of CPU per figure, which dominates a warm request under load.
 Each worker therefore keeps recent figures in the form Dash sends (plain dicts, lists,

@@ -27,6 +27,7 @@ class ID:
     FIELD_RULES = "field-rules"
     NOTICES_BOX = "notices-box"
     LINK_NOTICES_BOX = "link-notices-box"
+    HISTORY_STORE = "history-search"
     UNDO = "undo"
     REDO = "redo"
     APPLIED_STORE = "applied-main-values"

@@ -2,7 +2,7 @@
 
 ``PANELS`` is the single, immutable list used by the layout (cards), the callbacks (which
 figure to draw) and the export (CSV of exactly the drawn figure). A panel's ``build``
-joins a cached core call (``cache``) to a pure figure builder (``figures_*``).
+joins a memoized core call (``computed``) to a pure figure builder (``figures/``).
 """
 
 from __future__ import annotations

@@ -296,7 +296,7 @@ def _coerce_one(name: str, spec: FieldSpec, value: Any) -> tuple[Any, str | None
         return None, None
     try:
         number = float(value) if not isinstance(value, bool) else math.nan
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         number = math.nan
     if not math.isfinite(number):
         return _REJECTED, f"{name}: {value!r} is not a finite number; kept the previous value"

@@ -26,7 +26,7 @@ file too): per phase, throughput, error rate, p50/p95/p99 latency per callback a
 interaction (drag move, release, page load), and the CPU time used by this client, the
 server and the rest of the machine (they share the same cores).
 
-    .venv/bin/python scripts/load_test.py --users 60 --duration 30 --redis
+    .venv/bin/python -m scripts.load_test --users 60 --duration 30 --redis
 """
 
 from __future__ import annotations

@@ -18,13 +18,13 @@ reported and deselected for every mutant, so that a red baseline does not count 
 
 Usage (from the repository root)::
 
-    .venv/bin/python scripts/mutation_check.py            # all core mutants, against the core tests
-    .venv/bin/python scripts/mutation_check.py --check    # only verify every old text (core and web) is found once
+    .venv/bin/python -m scripts.mutation_check            # all core mutants, against the core tests
+    .venv/bin/python -m scripts.mutation_check --check    # only verify every old text (core and web) is found once
     .venv/bin/python -m scripts.mutation_check --web      # only the web mutants, against tests/web
     .venv/bin/python -m scripts.mutation_check --web --only "sign flipped" --only "flipped along eta"
         --tests tests/browser/test_browser_values.py     # chosen web mutants against the browser value test
-    .venv/bin/python scripts/mutation_check.py --only doping --timeout 120
-    .venv/bin/python scripts/mutation_check.py --exclude oracles   # the suite without test_physics_oracles.py
+    .venv/bin/python -m scripts.mutation_check --only doping --timeout 120
+    .venv/bin/python -m scripts.mutation_check --exclude oracles   # the suite without test_physics_oracles.py
 
 ``--check`` verifies both lists (with ``--web``: the web list only); ``--only`` is repeatable (any of the texts).
 Always exits 0; the last line is ``score: K/N`` (K killed of N mutants).

@@ -11,10 +11,11 @@
 * ``showView``: the dashboard or the About view.
 * ``writeQuery``, ``tabsFromHash``, ``writeHash``, ``currentLink``: the state in the URL.
 
-The URL is rewritten with ``history.replaceState`` from the store's query string, so it
-follows every committed change without reloading, adding history entries, or feeding back
-into the state callback (which reads the URL only on page load). The open tab lives in the
-URL hash (``#ase``, ``#about``) the same way.
+The URL follows the committed state (the store's query string) without reloading: each new
+committed state is a browser-history entry (``history.pushState``; the first of a visit
+replaces the current one), so Back/Forward and the Undo/Redo buttons step through them; a
+step is handed to the state callback through the history store. The open tab lives in the
+URL hash (``#ase``, ``#about``), rewritten in place (no history entry).
 """
 
 from __future__ import annotations

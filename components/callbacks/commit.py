@@ -2,10 +2,11 @@
 
 Two server callbacks and a browser-side sync:
 
-* ``apply_state`` (URL on load, preset, reset) writes every control. It runs rarely, so its
+* ``apply_state`` (URL on load, Back/Forward/Undo/Redo, preset, reset) writes every control. It runs rarely, so its
   many outputs cost nothing on a slider move.
 * ``update_state`` (number inputs, advanced fields, map resolution, preset) validates with
-  ``coerce_params`` (clamps and rejections become visible notices) and writes the store:
+  ``control_values.params_from_controls`` (the input rule; its messages are shown beside each
+  box by the browser) and writes the store:
   the committed state for the slow panels, the URL and the export. Two outputs, so a
   commit re-renders little.
 * ``update_hold_control`` (lineshape model) disables the hold the model cannot use (the
@@ -49,7 +50,7 @@ from components.state import (
     state_to_store,
 )
 from components.url_state import parse_query, to_query
-from qdgain_core import FIELD_SPECS, GainParams, coerce_params
+from qdgain_core import FIELD_SPECS, GainParams
 
 MAX_NOTICES = 12
 MAX_LISTED_EDITS = 6
@@ -103,13 +104,17 @@ def replacement_notice(what: str, changes: list[str]) -> tuple[str, ...]:
 
 
 def resolve_applied(trigger: set[str], search: Any, preset: Any, map_points: Any, hold: Any = None,
-                    store: Any = None) -> Resolution:
-    """State to load: the URL on page load (empty trigger) or URL change; else the preset (reset too).
+                    store: Any = None, history: Any = None) -> Resolution:
+    """State to load: the URL on page load (empty trigger), a URL change or a step through the browser
+    history (``history``: ``{"search": ...}`` from the popstate handler in assets/clientside.js); else
+    the preset (reset too).
 
     A preset or reset keeps the view settings (map resolution, hold) where the new model can use
     them, and says which of the user's edits (``store``: the state in use) it replaced.
     """
-    if not trigger or ID.LOCATION in trigger:
+    if ID.HISTORY_STORE in trigger:
+        search = history.get("search") if isinstance(history, Mapping) else None
+    if not trigger or ID.LOCATION in trigger or ID.HISTORY_STORE in trigger:
         state, link_notices = parse_query(search if isinstance(search, str) else "")
         return Resolution(state, tuple(f"The link: {text}" for text in link_notices))
     name = _valid_preset(preset)
@@ -150,9 +155,9 @@ def _apply_failure(message: str) -> dict[str, Any]:
 
 @guarded(_apply_failure)
 def apply_state(search: Any, preset: Any, reset: Any, map_points: Any = None, hold: Any = None,
-                store: Any = None) -> dict[str, Any]:
-    """Callback body: load the shared link, a preset or the reset values into every control."""
-    return applied_outputs(resolve_applied(triggered_ids(), search, preset, map_points, hold, store))
+                store: Any = None, history: Any = None) -> dict[str, Any]:
+    """Callback body: load the shared link, a history step, a preset or the reset values into every control."""
+    return applied_outputs(resolve_applied(triggered_ids(), search, preset, map_points, hold, store, history))
 
 
 # --- controls -> validated state ------------------------------------------------------------------------------
@@ -202,7 +207,7 @@ def update_hold_control(lineshape_model: Any, hold: Any = None, shown_note: Any 
     The Gaussian Simple Model has no lattice width to dress, so "fine structure" is disabled
     and the choice moves to "Stokes shift"; the note beside the choice says so.
     """
-    params, _ = coerce_params({"lineshape_model": lineshape_model}, GainParams())
+    params, _ = params_from_controls({}, {"lineshape_model": lineshape_model}, GainParams())
     usable, _ = resolve_hold(hold, params)
     return {"options": hold_options(params), "value": no_update if usable == hold else usable,
             "note": if_changed(hold_note(params), shown_note)}
@@ -235,7 +240,7 @@ def register() -> None:
             "notices": Output(ID.LINK_NOTICES, "children"),
         },
         inputs={"search": Input(ID.LOCATION, "search"), "preset": Input(ID.PRESET, "value"),
-                "reset": Input(ID.RESET, "n_clicks")},
+                "reset": Input(ID.RESET, "n_clicks"), "history": Input(ID.HISTORY_STORE, "data")},
         state={"map_points": State(ID.MAP_POINTS, "value"), "hold": State(ID.MAP_HOLD, "value"),
                "store": State(ID.STATE_STORE, "data")},
     )(apply_state)

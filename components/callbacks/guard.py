@@ -3,7 +3,7 @@
 ``guarded`` wraps a callback body; on an unexpected exception it logs the traceback on the
 server and returns ``fallback(message)``, a valid set of outputs (message figures and
 notices). ``PreventUpdate`` and ``ComputationTimeout`` (answered 503 with Retry-After by
-``security``) pass through. ``triggered_ids`` reads Dash's callback context and is empty
+``server.budget``) pass through. ``triggered_ids`` reads Dash's callback context and is empty
 outside a callback (direct calls in tests).
 """
 

@@ -21,6 +21,7 @@ from dash.exceptions import PreventUpdate
 from components import computed, fields, ids
 from components.callbacks.delta import each_if_changed, if_changed
 from components.callbacks.guard import guarded, triggered_ids
+from components.control_values import params_from_controls
 from components.figure_memo import operating_figure_json
 from components.figures.common import message_figure
 from components.figures.readouts import (
@@ -34,8 +35,8 @@ from components.ids import ID
 from components.page.controls import slider_position
 from components.panels import OPERATING_PANELS
 from components.server.cache_backend import KEY_MEMO, cache_key
-from components.state import AppState, ViewState, canonical, params_from_view
-from qdgain_core import GainParams, coerce_params, fluence_from_n_avg
+from components.state import AppState, ViewState, params_from_view
+from qdgain_core import GainParams, fluence_from_n_avg
 
 
 def overlay_drag(params: GainParams, drag_values: Mapping[str, Any]) -> GainParams:
@@ -47,12 +48,13 @@ def overlay_drag(params: GainParams, drag_values: Mapping[str, Any]) -> GainPara
         if not math.isfinite(position):
             continue
         scale = fields.slider_scale(name)
+        position = min(max(float(position), scale.minimum), scale.maximum)  # 10**position stays finite
         if abs(position - slider_position(name, getattr(params, name))) > scale.step / 2:
-            raw[name] = scale.to_value(float(position))
+            raw[name] = scale.to_value(position)
     if not raw:
         return params
-    updated, _ = coerce_params(raw, params)
-    return canonical(updated)
+    updated, _ = params_from_controls(raw, {}, params)
+    return updated
 
 
 def operating_outputs(params: GainParams) -> dict[str, Any]:

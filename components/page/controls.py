@@ -90,7 +90,8 @@ def field_message(name: str) -> html.Div:
     (``n_clicks``; keyboard in assets/accessibility.js).
     """
     return html.Div(id=ids.field_message(name), className="field-message", role="status", n_clicks=0,
-                    tabIndex="0", title="Dismiss", **{"aria-live": "polite"})
+                    tabIndex="0", title="Dismiss",
+                    **{"aria-live": "polite"})  # type: ignore[arg-type]  # dash stubs: untyped aria-* prop
 
 
 def _number_with_unit(component_id: str, name: str, value: Any) -> html.Div:

@@ -166,6 +166,7 @@ def build_layout() -> html.Div:
         dcc.Store(id=ID.OPERATING_KEY_STORE, storage_type="memory"),
         dcc.Store(id=ID.SLIDER_SPECS, data=slider_specs()),
         dcc.Store(id=ID.FIELD_RULES, data=field_rules()),
+        dcc.Store(id=ID.HISTORY_STORE, storage_type="memory"),
         dcc.Store(id=ID.APPLIED_STORE, storage_type="memory"),
         dcc.Store(id=ID.TAB_NAMES, data=tab_names()),
         *[dcc.Store(id=ids.commit_store(tab.value), storage_type="memory") for tab in PANEL_TABS],

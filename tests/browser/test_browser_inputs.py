@@ -115,12 +115,19 @@ def test_back_and_forward_step_through_committed_states(driver, base_url):
     open_page(driver, base_url + "/")
     wait_for(lambda: driver.find_element("id", "undo").get_attribute("disabled") is not None,
              what="Undo disabled on a fresh page")
+    first_chi = float(box_value(driver, "number-chi"))
     for value in ("0.3", "0.6"):
         type_into(driver, "number-chi", value)
         wait_for(lambda value=value: in_url(driver, "chi") == float(value), what=f"chi={value} committed")
     driver.back()
     wait_for(lambda: float(box_value(driver, "number-chi")) == 0.3, what="Back restores chi = 0.3")
     assert in_url(driver, "chi") == 0.3
+    driver.back()  # to the entry the page was loaded on (dcc.Location saw that search last)
+    wait_for(lambda: float(box_value(driver, "number-chi")) == first_chi, what="Back to the first state")
+    wait_for(lambda: driver.find_element("id", "undo").get_attribute("disabled") is not None,
+             what="Undo disabled at the first state")
+    driver.forward()
+    wait_for(lambda: float(box_value(driver, "number-chi")) == 0.3, what="Forward restores chi = 0.3")
     driver.forward()
     wait_for(lambda: float(box_value(driver, "number-chi")) == 0.6, what="Forward restores chi = 0.6")
     driver.find_element("id", "undo").click()
@@ -137,3 +144,25 @@ def test_link_notices_can_be_dismissed(driver, base_url):
     wait_for(lambda: "chi" in driver.find_element("id", "link-notices").text, what="the link notice")
     driver.find_element("id", "dismiss-link-notices").click()
     wait_for(lambda: not driver.find_element("id", "link-notices-box").is_displayed(), what="the notice dismissed")
+
+
+RULE_CASES = [
+    ("n_avg", 25.0, 1.5), ("n_avg", -1.0, 8.0), ("n_avg", None, 1.5), ("n_avg", "", 1.5), ("n_avg", "abc", 1.5),
+    ("n_avg", 2.0, 1.5), ("n_avg", 1e-05, 1.5), ("temperature_k", -5, 300.0), ("map_points", 500, 31),
+    ("map_points", 40.4, 31), ("map_points", 40.5, 31), ("high_offset_mev", None, 150.0),
+    ("high_offset_mev", 1e9, None), ("eta", 1234567.0, 1.0), ("chi", "3.5", 0.9),
+]
+
+
+def test_the_javascript_rule_is_the_python_rule(driver, base_url):
+    """``checkNumber`` (assets/clientside.js) gives the value and message of ``control_values.check_number``."""
+    from components.control_values import check_number, field_rules
+
+    open_page(driver, base_url + "/")
+    rules = field_rules()
+    for field, typed, last in RULE_CASES:
+        from_js = driver.execute_script(
+            "return window.dash_clientside.qdgain.checkNumber(arguments[0], arguments[1], arguments[2]);",
+            rules[field], typed, last)
+        expected = check_number(RULES[field], typed, last)
+        assert from_js == {"value": expected.value, "message": expected.message}, (field, typed, last)

@@ -88,3 +88,21 @@ def test_params_from_controls_applies_the_rule_to_raw_json():
     assert params.temperature_k == RULES["temperature_k"].minimum and params.plqy == pytest.approx(base.plqy)
     assert len(messages) == 4
     assert params_from_controls("garbage", ["x"], base) == (params_from_controls({}, {}, base))
+
+
+def test_hostile_huge_numbers_never_raise():
+    """An integer beyond the float range (valid JSON) is "not a number" to the rule, not an OverflowError."""
+    huge = 10**400
+    checked = check_number(N_AVG, huge, 1.5)
+    assert checked.value == 1.5 and "is not a number" in checked.message
+    params, _ = params_from_controls({"chi": huge, "n_avg": -huge}, {"temperature_k": huge}, GainParams())
+    assert params.chi == pytest.approx(GainParams().chi)
+    assert clamp_map_points(huge)[0] == DEFAULT_MAP_POINTS
+
+
+def test_drag_positions_far_outside_the_slider_stay_finite():
+    from components.callbacks.live import overlay_drag
+
+    params = overlay_drag(GainParams(), {"eta": 400.0, "chi": -1e308})
+    assert math.isfinite(params.eta) and params.eta == pytest.approx(fields.slider_scale("eta").to_value(
+        fields.slider_scale("eta").maximum), rel=1e-3)
