@@ -245,10 +245,13 @@ def test_keyboard_reaches_every_control_with_a_visible_focus(driver, sized, base
     open_dashboard(driver, base_url)
     driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
     body = driver.find_element("tag name", "body")
+    from components.panels import OPERATING_PANELS, PANEL_TABS
+
     wanted = ({f"slider:slider-{n}" for n in fields.MAIN_FIELDS} | {f"id:number-{n}" for n in fields.MAIN_FIELDS}
-              | {f"id:tab-{t}" for t in ("phase", "cuts", "spectral", "doping", "ase", "dynamics",
-                                         "main-parameters", "advanced-parameters")}
-              | {"view:dashboard", "id:copy-link"})
+              | {f"id:tab-{tab.value}" for tab in PANEL_TABS}
+              | {"id:tab-main-parameters", "id:tab-advanced-parameters"}
+              | {f"id:csv-{panel}" for panel in OPERATING_PANELS}
+              | {"view:dashboard", "id:copy-link", "id:preset", "id:reset", "id:download-all"})
     seen: list[str] = []
     rings: dict[str, dict] = {}
     body.send_keys(Keys.TAB)
