@@ -64,13 +64,14 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _port(text: str) -> int:
+    """``--port``, checked by the same parser as the PORT setting (``components.settings``)."""
+    from components.settings import VARIABLES, SettingsError
+
+    port_variable = next(variable for variable in VARIABLES if variable.name == "PORT")
     try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{port} is out of range 0-65535")
-    return port
+        return int(port_variable.parse("--port", text))
+    except SettingsError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def make_serve_parser() -> argparse.ArgumentParser:

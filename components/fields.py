@@ -114,12 +114,14 @@ _SCRIPT = re.compile(r"([_^])(\{[^{}]*\}|[0-9A-Za-zΑ-Ωα-ω]+(?:\([^()]*\))?)"
 Piece = tuple[str, str]  # ("text" | "sub" | "sup", text)
 
 
+@functools.cache
 def unplaced_fields() -> tuple[str, ...]:
     """FIELD_SPECS fields that are neither main nor in ADVANCED_GROUPS (tests keep this empty)."""
     placed = set(MAIN_FIELDS) | {name for _, names in ADVANCED_GROUPS for name in names}
     return tuple(name for name in FIELD_SPECS if name not in placed)
 
 
+@functools.cache
 def advanced_groups() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """ADVANCED_GROUPS plus an "Other" group for any field not placed anywhere.
 
@@ -127,14 +129,14 @@ def advanced_groups() -> tuple[tuple[str, tuple[str, ...]], ...]:
     rather than breaking the page; ``tests/web/test_callbacks.py`` fails until it is placed and
     labelled here.
     """
-    placed = set(MAIN_FIELDS) | {name for _, names in ADVANCED_GROUPS for name in names}
-    rest = tuple(name for name in FIELD_SPECS if name not in placed)
+    rest = unplaced_fields()
     groups = tuple((title, tuple(n for n in names if n in FIELD_SPECS)) for title, names in ADVANCED_GROUPS)
     return groups + ((("Other", rest),) if rest else ())
 
 
+@functools.cache
 def advanced_fields() -> tuple[str, ...]:
-    """All advanced field names in display order."""
+    """All advanced field names in display order (cached: every callback's validation asks for them)."""
     return tuple(name for _, names in advanced_groups() for name in names)
 
 

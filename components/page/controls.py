@@ -18,6 +18,7 @@ from components.control_values import (
     MAP_POINTS_FIELD,
     MAP_POINTS_RANGE,
     NUMBER_KINDS,
+    RULES,
     display_value,
 )
 from components.ids import ID
@@ -32,10 +33,9 @@ MAIN_CONTROLS_TAB, ADVANCED_CONTROLS_TAB = "main-parameters", "advanced-paramete
 def tooltip(name: str) -> str:
     """Tooltip text: the FIELD_SPECS description with the allowed range and unit."""
     spec = FIELD_SPECS[name]
-    if spec.kind in ("choice", "bool"):
+    if name not in RULES:
         return spec.description
-    unit = f" {spec.unit}" if spec.unit else ""
-    return f"{spec.description}. Allowed {spec.minimum:g} to {spec.maximum:g}{unit}."
+    return f"{spec.description}. Allowed {RULES[name].range_text()}."
 
 
 def rendered(pieces: tuple[fields.Piece, ...]) -> list[Any]:
