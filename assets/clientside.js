@@ -36,8 +36,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (!names || !name) {
                 return [noUpdate, noUpdate];
             }
-            if (name === names.about) {
-                return [names.about, noUpdate];
+            if (name === names.about || name === names.gallery || name === names.dashboard) {
+                return [name, noUpdate];
             }
             if (names.panels.indexOf(name) >= 0) {
                 return [names.dashboard, name];
@@ -49,7 +49,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (!names || !outer) {
                 return;
             }
-            var hash = outer === names.about ? "#" + names.about : (inner ? "#" + inner : "");
+            var hash = outer === names.about || outer === names.gallery ? "#" + outer : (inner ? "#" + inner : "");
             if (hash !== window.location.hash) {
                 window.history.replaceState(window.history.state, "",
                     window.location.pathname + window.location.search + hash);
@@ -189,10 +189,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             var numbers = {};
             spec.fields.forEach(function (name, i) { numbers[name] = args[i]; });
             var revision = args[count];
-            var commit = {numbers: numbers, revision: revision, map_points: args[count + 1], hold: args[count + 2]};
-            var innerTab = args[count + 3];
-            var view = args[count + 4];
-            var drawn = args.slice(count + 5, count + 5 + spec.panels.length);
+            var commit = {numbers: numbers, revision: revision, map_points: args[count + 1], hold: args[count + 2],
+                view: {energy_unit: args[count + 3] || null, figure: args[count + 4] || null}};
+            var innerTab = args[count + 5];
+            var view = args[count + 6];
+            var drawn = args.slice(count + 7, count + 7 + spec.panels.length);
             /* key order must not matter: the drawn store comes back through the server */
             var canonical = function (value) {
                 return JSON.stringify(value, function (key, v) {
@@ -208,10 +209,15 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 return open && canonical(drawn[i]) !== text ? commit : noUpdate;
             });
         },
-        /* Show the dashboard or the About page (the other one is hidden, not removed). */
+        /* Show the dashboard, the Paper figures or the About page (the others are hidden, not removed). */
         showView: function (view, names) {
             var about = !!names && view === names.about;
-            return [about, !about];
+            var gallery = !!names && view === names.gallery;
+            return [about || gallery, !about, !gallery];
+        },
+        /* "Stop comparing": no paper figure is drawn any more (the parameters stay). */
+        clearFigure: function (clicks) {
+            return clicks ? null : window.dash_clientside.no_update;
         },
         /* The link the "Copy link" button puts on the clipboard. */
         currentLink: function () {

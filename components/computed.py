@@ -13,8 +13,11 @@ import numpy as np
 
 import qdgain_core as core
 from components import fields
+from components.figures.common import FULL_PRECISION, plot_precision
 from components.server.cache_backend import memoized
 from qdgain_core import GainParams, observables
+from qdgain_core.figure_curves import ModelFigure
+from qdgain_core.figure_curves import model_figure as core_model_figure
 
 DOPING_POINTS = 41
 
@@ -91,20 +94,28 @@ def threshold_vs_doping(params: GainParams) -> np.ndarray:
     return core.threshold_vs_doping(params, doping_axis())
 
 
-def plotted_only(array: np.ndarray) -> np.ndarray:
+def plotted_only(array: np.ndarray, precision: str) -> np.ndarray:
     """A large array that is only ever plotted, stored as float32 (what the figures send anyway).
 
     Halves the cached size of the two largest results (ASE spectra, A*(t) histories), so a
     bounded cache (Redis maxmemory, SimpleCache threshold) holds twice as many states.
+    At ``precision`` "float64" (the CSV export, ``figures.common.full_precision``) it stays float64.
     """
-    return np.asarray(array, dtype=np.float32)
+    return np.asarray(array, dtype=np.float64 if precision == FULL_PRECISION else np.float32)
 
 
 @memoized(ignores=("n_avg",))
-def ase(params: GainParams) -> core.ASECurve:
-    """Stripe ASE versus fluence, 60 log-spaced fluences ([001] Fig. 9); spectra kept as plotted (float32)."""
+def _ase(params: GainParams, precision: str) -> core.ASECurve:
     curve = core.ase_curve(params)
-    return dataclasses.replace(curve, spectra=plotted_only(curve.spectra))
+    return dataclasses.replace(curve, spectra=plotted_only(curve.spectra, precision))
+
+
+def ase(params: GainParams) -> core.ASECurve:
+    """Stripe ASE versus fluence, 60 log-spaced fluences ([001] Fig. 9); spectra kept as plotted (float32).
+
+    The precision is part of the cache key: the export's float64 copy never replaces the plotted one.
+    """
+    return _ase(params, plot_precision())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,7 +140,18 @@ def scheme_curves(params: GainParams) -> dict[str, SchemeCurve]:
 
 
 @memoized()
-def dynamics(params: GainParams) -> core.GainDynamics:
-    """Auger-cascade A*(t) and gain lifetimes ([002] Fig. 5c); the A*(t) grid kept as plotted (float32)."""
+def _dynamics(params: GainParams, precision: str) -> core.GainDynamics:
     result = core.gain_dynamics(params)
-    return dataclasses.replace(result, a_star=plotted_only(result.a_star))
+    return dataclasses.replace(result, a_star=plotted_only(result.a_star, precision))
+
+
+def dynamics(params: GainParams) -> core.GainDynamics:
+    """Auger-cascade A*(t) and gain lifetimes ([002] Fig. 5c); the A*(t) grid kept as plotted (float32,
+    float64 inside ``full_precision``, a cache key of its own)."""
+    return _dynamics(params, plot_precision())
+
+
+@memoized(ignores=("n_avg",))
+def model_figure(params: GainParams, kind: str) -> ModelFigure:
+    """The core's model curves of a paper-figure kind (``qdgain_core.figure_curves``); none depends on <N>."""
+    return core_model_figure(kind, params)

@@ -33,7 +33,7 @@ def _memo(size: int) -> FigureJson:
     @functools.lru_cache(maxsize=size)
     def figure_json(panel_id: str, state: AppState) -> dict[str, Any]:
         """The figure of ``panel_id`` for ``state`` as Dash sends it (arrays as base64 typed-array specs)."""
-        return json.loads(pio.to_json(PANEL_BY_ID[panel_id].build(state), validate=False))
+        return json.loads(pio.to_json(PANEL_BY_ID[panel_id].draw(state), validate=False))
 
     return figure_json
 

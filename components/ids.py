@@ -6,6 +6,8 @@ from the functions below, so layout, callbacks and tests never spell an ID by ha
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ID:
     """IDs of the singleton components."""
@@ -37,6 +39,11 @@ class ID:
     COPY_LINK = "copy-link"
     DOWNLOAD_ALL = "download-all"
     DOWNLOAD = "download"
+    DOWNLOAD_BUNDLE = "download-bundle"  # the zip (its request carries the images: server/limits.py)
+    EXPORT_STYLE = "export-style"
+    CSV_LAYOUT = "csv-layout"
+    EXPORT_SPEC = "export-spec"
+    EXPORT_IMAGES = "export-images"
     MAP_POINTS = "map-points"
     MAP_HOLD = "map-hold"
     MAP_HOLD_NOTE = "map-hold-note"
@@ -44,6 +51,12 @@ class ID:
     READOUT_ASE = "readout-ase"
     READOUT_LIFETIME = "readout-lifetime"
     GEOMETRY_NOTE = "geometry-note"
+    ENERGY_UNIT = "energy-unit"
+    PAPER_FIGURE = "paper-figure"
+    PAPER_FIGURE_BANNER = "paper-figure-banner"
+    PAPER_FIGURE_CLEAR = "paper-figure-clear"
+    PAPER_FIGURE_TEXT = "paper-figure-text"
+    GALLERY_VIEW = "gallery-view"
 
 
 def slider(field: str) -> str:
@@ -83,9 +96,29 @@ def csv_button(panel: str) -> str:
     return f"csv-{panel}"
 
 
+def png_button(panel: str) -> str:
+    """"PNG" download button of a panel (at the export size, assets/export.js)."""
+    return f"png-{panel}"
+
+
+def svg_button(panel: str) -> str:
+    """"SVG" download button of a panel (at the export size, assets/export.js)."""
+    return f"svg-{panel}"
+
+
 def panel_notice(panel: str) -> str:
     """Notice line under a panel (errors, no-gain explanations)."""
     return f"notice-{panel}"
+
+
+def paper_note(panel: str) -> str:
+    """Under a panel: the paper's values drawn over it and the deviation (when a paper figure is shown)."""
+    return f"paper-note-{panel}"
+
+
+def gallery_thumbnail(figure_id: Any) -> dict[str, Any]:
+    """The thumbnail graph of a Paper-figures card (pattern-matching id, one callback for all cards)."""
+    return {"type": "gallery-thumbnail", "figure": figure_id}
 
 
 def tab(value: str) -> str:

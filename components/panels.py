@@ -17,12 +17,13 @@ import plotly.graph_objects as go
 
 import qdgain_core as core
 from components import computed
+from components.energy_units import energy_axis, energy_uirevision, to_unit
 from components.figures.ase import (
     ase_output_figure,
     ase_spectra_figure,
     scheme_comparison_figure,
 )
-from components.figures.common import Marker
+from components.figures.common import Marker, axis_title
 from components.figures.doping import (
     electrons_vs_potential_figure,
     threshold_vs_doping_figure,
@@ -35,12 +36,15 @@ from components.figures.maps import (
     phase_heatmap_figure,
     se_map_figure,
 )
+from components.figures.series import SeriesLook, series_figure
 from components.figures.spectra import cross_section_figure, spectra_figure
+from components.paper_overlay import with_paper_values
 from components.presets import PRESET_CHOICES, measured
 from components.state import AppState
 from qdgain_core import GainParams
 from qdgain_core.constants import K_B_MEV_PER_K
 from qdgain_core.maps import MAX_STOKES_FRACTION
+from qdgain_core.standard_model import reference_diameter_nm
 
 POTENTIAL_POINTS = 201
 
@@ -54,6 +58,10 @@ class Panel:
     reproduces: str
     caption: str
     build: Callable[[AppState], go.Figure]
+
+    def draw(self, state: AppState) -> go.Figure:
+        """The panel's figure for ``state``, with the paper's values over it when the state shows a paper figure."""
+        return with_paper_values(self.id, state, self.build(state))
 
 
 def no_gain_reason(params: GainParams) -> str:
@@ -103,15 +111,15 @@ def anchor_markers(quantity: str, axis: str) -> list[Marker]:
 
 
 def _spectra(state: AppState) -> go.Figure:
-    return spectra_figure(computed.spectra(state.params))
+    return spectra_figure(computed.spectra(state.params), state.view.energy_unit)
 
 
 def _cross_sections(state: AppState) -> go.Figure:
-    return cross_section_figure(computed.spectra(state.params))
+    return cross_section_figure(computed.spectra(state.params), state.view.energy_unit)
 
 
 def _se_map(state: AppState) -> go.Figure:
-    return se_map_figure(computed.se_map(state.params))
+    return se_map_figure(computed.se_map(state.params), energy_unit=state.view.energy_unit)
 
 
 def stokes_limit_mev(params: GainParams) -> float:
@@ -194,7 +202,7 @@ def _ase_output(state: AppState) -> go.Figure:
 
 
 def _ase_spectra(state: AppState) -> go.Figure:
-    return ase_spectra_figure(computed.ase(state.params))
+    return ase_spectra_figure(computed.ase(state.params), state.view.energy_unit)
 
 
 def _ase_schemes(state: AppState) -> go.Figure:
@@ -209,6 +217,103 @@ def _dynamics_lifetime(state: AppState) -> go.Figure:
     dynamics = computed.dynamics(state.params)
     operating = Marker("operating point", state.params.n_avg, dynamics.operating_gain_lifetime_ps)
     return gain_lifetime_figure(dynamics, operating, measured_markers("gain_lifetime_ps", "n_avg"))
+
+
+def _marker_of(point: Any, x: float) -> Marker:
+    return Marker(point.sample, x, point.y_value, point.y_err, _source(point))
+
+
+def _series(kind: str, look: Callable[[AppState], SeriesLook],
+            operating: Callable[[AppState], Marker | None] | None = None) -> Callable[[AppState], go.Figure]:
+    """A panel drawing the core's model curves of ``kind`` (``qdgain_core.figure_curves``), with the operating
+    point and, on a categorical axis, the measured value of each sample (data/anchors.csv)."""
+
+    def build(state: AppState) -> go.Figure:
+        model = computed.model_figure(state.params, kind)
+        measured = [_marker_of(point, float(index)) for index, point in model.anchored]
+        return series_figure(model, look(state), operating=operating(state) if operating else None,
+                             measured=measured, no_gain_reason=no_gain_reason(state.params))
+
+    return build
+
+
+N_TH_TITLE = axis_title("⟨N<sub>th</sub>⟩", "excitons/dot")
+N_TH_HOVER = ("⟨N_th⟩", "excitons/dot")
+RATIO_TITLE = axis_title("σ<sub>eff</sub>/σ<sub>SE</sub>", "")
+RATIO_HOVER = ("σ_eff/σ_SE", "")
+
+
+def _method(state: AppState) -> str:
+    return state.params.threshold_method
+
+
+def _plqy_threshold_look(state: AppState) -> SeriesLook:
+    return SeriesLook(f"⟨N<sub>th</sub>⟩ vs PLQY — {_method(state)} method", axis_title("PLQY", ""), N_TH_TITLE,
+                      ("PLQY", ""), N_TH_HOVER)
+
+
+def _plqy_sigma_look(_: AppState) -> SeriesLook:
+    return SeriesLook("σ<sub>eff</sub>/σ<sub>SE</sub> vs PLQY", axis_title("PLQY", ""), RATIO_TITLE, ("PLQY", ""),
+                      RATIO_HOVER)
+
+
+def _size_look(state: AppState) -> SeriesLook:
+    return SeriesLook(f"Threshold vs dot size — {_method(state)} method", axis_title("Dot diameter d", "nm"),
+                      N_TH_TITLE, ("d", "nm"), N_TH_HOVER)
+
+
+def _esa_binding_look(_: AppState) -> SeriesLook:
+    return SeriesLook("SE threshold vs ESA biexciton offset",
+                      axis_title("ESA offset Δ<sub>XX</sub><sup>A</sup>", "meV"),
+                      N_TH_TITLE, ("Δ_XX^A", "meV"), N_TH_HOVER)
+
+
+def _universal_look(state: AppState) -> SeriesLook:
+    return SeriesLook(f"Thresholds of the materials — {_method(state)} method",
+                      axis_title("Sample", "material preset"), N_TH_TITLE, ("sample", ""), N_TH_HOVER, x_part="%{x}")
+
+
+def _counting_look(_: AppState) -> SeriesLook:
+    return SeriesLook("Transition counting: band-edge absorption", axis_title("⟨N⟩", "excitons/dot"),
+                      axis_title("A*(⟨N⟩)/A*(0)", ""), ("⟨N⟩", "excitons/dot"), ("A*/A*(0)", ""))
+
+
+def _wavelength_look(state: AppState) -> SeriesLook:
+    axis = energy_axis(state.view.energy_unit)
+    return SeriesLook("Single-wavelength gain threshold", axis.title,
+                      axis_title("⟨N<sub>gain,λ</sub>⟩", "excitons/dot"),
+                      ("E", state.view.energy_unit), ("⟨N_gain,λ⟩", "excitons/dot"), x_part=axis.hover_x,
+                      uirevision=energy_uirevision("wavelength-threshold", state.view.energy_unit))
+
+
+def _gain_605_look(_: AppState) -> SeriesLook:
+    return SeriesLook("Gain coefficient at one wavelength", axis_title("⟨N<sub>X</sub>⟩", "excitons/dot"),
+                      axis_title("Gain coefficient g", "cm⁻¹"), ("⟨N_X⟩", "excitons/dot"), ("g", "cm⁻¹"))
+
+
+def _qs_look(_: AppState) -> SeriesLook:
+    return SeriesLook("Two-photon ASE thresholds of the quantum shells", axis_title("Sample", "material preset"),
+                      axis_title("ASE threshold J<sub>th</sub>", "mJ/cm²"), ("sample", ""), ("J_th", "mJ/cm²"),
+                      x_part="%{x}")
+
+
+def _operating_plqy(state: AppState) -> Marker:
+    return Marker("operating point", state.params.plqy, operating_threshold(state.params))
+
+
+def _operating_plqy_ratio(state: AppState) -> Marker:
+    return Marker("operating point", state.params.plqy, computed.sigma_ratio(state.params))
+
+
+def _operating_size(state: AppState) -> Marker:
+    return Marker("operating point", reference_diameter_nm(state.params), operating_threshold(state.params))
+
+
+def _wavelength_threshold(state: AppState) -> go.Figure:
+    params, unit = state.params, state.view.energy_unit
+    model = computed.model_figure(params, "wavelength_threshold")
+    return series_figure(model, _wavelength_look(state), no_gain_reason=no_gain_reason(params),
+                         x_of=lambda energy_mev: to_unit(energy_mev, unit))
 
 
 PANELS: tuple[Panel, ...] = (
@@ -261,6 +366,37 @@ PANELS: tuple[Panel, ...] = (
           "below zero there is gain.", _dynamics_astar),
     Panel("dynamics_lifetime", "Gain lifetime", "[002] Fig. 5c",
           "How long net gain survives versus ⟨N_X⟩ for neutral, singly and doubly charged dots.", _dynamics_lifetime),
+    Panel("plqy_threshold", "Threshold vs PLQY", "[000] Fig. 4a",
+          "⟨N_th⟩ of the operating dots as the photoluminescence quantum yield changes, all else held: trapping "
+          "adds absorption into surface biexcitons deeper in the emission band.",
+          _series("plqy_threshold", _plqy_threshold_look, _operating_plqy)),
+    Panel("plqy_sigma", "Effective cross section vs PLQY", "[000] Fig. 4b",
+          "σ_eff/σ_SE of a singly excited dot versus PLQY: less trap-induced ESA, less cancellation of the "
+          "stimulated emission.", _series("plqy_sigma", _plqy_sigma_look, _operating_plqy_ratio)),
+    Panel("size_threshold", "Threshold vs dot size", "[000] Fig. 4c",
+          "⟨N_th⟩ versus diameter with only the Stokes shift scaled with size (Δ_SS ∝ d⁻², the ESA offset Δ_XX^A "
+          "held; docs/model_notes.md), beside the Standard Model's Auger (1/V) curve (dotted). Gaps: χ or Δ_SS "
+          "outside their ranges.", _series("size_threshold", _size_look, _operating_size)),
+    Panel("universal_thresholds", "Thresholds of the materials", "[001] Fig. 10b",
+          "The model's ⟨N_th⟩ of each material preset (diamonds) beside the measured SE or ASE threshold "
+          "(squares).", _series("universal_thresholds", _universal_look)),
+    Panel("esa_binding", "Threshold vs ESA binding", "[001] Fig. 8g–h",
+          "SE threshold of the 3LS and 4LS with ESA versus the biexciton offset Δ_XX^A at the operating Stokes "
+          "shift: at the SE maximum and at the first net gain anywhere.", _series("esa_binding", _esa_binding_look)),
+    Panel("counting", "Transition counting", "[002] SI Fig. S4",
+          "Band-edge absorption versus excitons per dot for one dot and a Poisson ensemble, without (eq. S3) and "
+          "with (eq. S4) saturation of the transitions; zero crossings 4/3 and 1.54.",
+          _series("counting", _counting_look)),
+    Panel("wavelength_threshold", "Single-wavelength threshold", "[002] Fig. 5d–e",
+          "⟨N⟩ at which OD_NL(E) first turns negative, energy by energy, for the undoped film and at the "
+          "operating doping (log scale).", _wavelength_threshold),
+    Panel("gain_605", "Gain at 605 nm", "[002] Fig. 5f",
+          "Gain coefficient g = −A ln10/d at 605 nm (the paper's wavelength; at the emission peak for a material "
+          "whose spectrum does not reach it, as the legend says) versus ⟨N_X⟩ for three doping levels.",
+          _series("gain_605", _gain_605_look)),
+    Panel("qs_thresholds", "Quantum-shell ASE thresholds", "[004] Table 2",
+          "Two-photon ASE threshold of each quantum-shell preset (diamonds) beside the measured one (squares).",
+          _series("qs_thresholds", _qs_look)),
 )
 
 PANEL_BY_ID = MappingProxyType({panel.id: panel for panel in PANELS})
@@ -288,13 +424,18 @@ PANEL_TABS: tuple[PanelTab, ...] = (
              "cuts hold what the Phase-diagram tab's “η axis holds” choice holds.",
              ("cut_nth_chi", "cut_nth_eta", "cut_ratio_chi", "cut_ratio_eta")),
     PanelTab("spectral", "SE map & cross sections",
-             "Where in energy and excitation net gain appears, and what one dot does.", ("se_map", "cross_sections")),
+             "Where in energy and excitation net gain appears, what one dot does, and how the ESA offset sets the "
+             "threshold.", ("se_map", "cross_sections", "esa_binding")),
+    PanelTab("trends", "Materials & trends",
+             "How PLQY and size move the threshold ([000] Fig. 4), and the measured thresholds of the materials "
+             "([001] Fig. 10b).", ("plqy_threshold", "plqy_sigma", "size_threshold", "universal_thresholds")),
     PanelTab("doping", "Electrochemical doping", "Extra 1S(e) electrons lower the threshold ([002]).",
-             ("doping_threshold", "doping_potential")),
+             ("doping_threshold", "doping_potential", "counting", "wavelength_threshold", "gain_605")),
     PanelTab("ase", "Amplified spontaneous emission", "What a stripe of film emits as the pump fluence rises.",
-             ("ase_output", "ase_spectra", "ase_schemes")),
+             ("ase_output", "ase_spectra", "ase_schemes", "qs_thresholds")),
     PanelTab("dynamics", "Gain dynamics",
              "How long gain lasts while multiexcitons decay by Auger recombination.",
              ("dynamics_astar", "dynamics_lifetime")),
 )
 TAB_PANELS = MappingProxyType({tab.value: tab.panel_ids for tab in PANEL_TABS})
+TAB_OF_PANEL = MappingProxyType({panel_id: tab.value for tab in PANEL_TABS for panel_id in tab.panel_ids})

@@ -17,9 +17,11 @@ from components.control_values import (
     map_points_from_control,
     params_from_controls,
 )
+from components.energy_units import DEFAULT_ENERGY_UNIT, ENERGY_UNITS
 from components.presets import PRESET_CHOICES, preset_params
 from qdgain_core import GainParams, coerce_params, rounded
 from qdgain_core.maps import HOLDS, default_hold
+from qdgain_core.paper_figures import FIGURE_IDS
 
 HOLD_TEXT = {"fine_structure": "the fine structure Δ_FS", "stokes": "the Stokes shift Δ_SS"}
 
@@ -33,12 +35,17 @@ class ViewState:
     ``hold``: what the phase maps hold fixed along eta, "fine_structure" or "stokes"
     (docs/model.md §5.2). None means the model's default (``default_hold``); the
     constructors below store None whenever the choice equals that default, so one
-    visible state has one value.
+    visible state has one value;
+    ``energy_unit``: how energy axes, hovers and CSV columns show photon energy (meV, eV, nm);
+    ``figure``: the paper figure (``qdgain_core.paper_figures`` id) whose printed values are
+    drawn over its panel, None for none.
     """
 
     map_points: int = DEFAULT_MAP_POINTS
     preset: str | None = None
     hold: str | None = None
+    energy_unit: str = DEFAULT_ENERGY_UNIT
+    figure: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,31 @@ def canonical_hold(raw: Any, params: GainParams) -> tuple[str | None, str | None
     return (None if hold == default_hold(params) else hold), notice
 
 
+def shown_raw(raw: Any) -> str:
+    """Untrusted ``raw`` as a notice quotes it: a short string itself, anything else by its type."""
+    return repr(raw) if isinstance(raw, str) and len(raw) <= 40 else type(raw).__name__
+
+
+def _choice(raw: Any, allowed: tuple[str, ...], default: Any, problem: str) -> tuple[Any, str | None]:
+    """``raw`` when it is one of ``allowed``; None/"" or anything else: ``default`` (with ``problem`` as notice)."""
+    if raw is None or raw == "":
+        return default, None
+    if isinstance(raw, str) and raw in allowed:
+        return raw, None
+    return default, problem.format(shown=shown_raw(raw))
+
+
+def check_energy_unit(raw: Any) -> tuple[str, str | None]:
+    """The energy unit for untrusted ``raw`` (None/"" = meV), and a notice when it was not one of ENERGY_UNITS."""
+    return _choice(raw, ENERGY_UNITS, DEFAULT_ENERGY_UNIT,
+                   f"energy unit: {{shown}} is not one of {', '.join(ENERGY_UNITS)}; showing meV")
+
+
+def check_figure(raw: Any) -> tuple[str | None, str | None]:
+    """The paper-figure id for untrusted ``raw`` (None/"" = none), and a notice when it is not a known figure."""
+    return _choice(raw, FIGURE_IDS, None, "paper figure: {shown} is not one of the gallery's figures; none is drawn")
+
+
 def coerce_view(raw: Mapping[str, Any] | None, known_presets: Mapping[str, Any],
                 params: GainParams | None = None) -> tuple[ViewState, list[str]]:
     """ViewState from untrusted JSON; unknown presets are dropped and the hold checked against ``params``,
@@ -116,9 +148,10 @@ def coerce_view(raw: Mapping[str, Any] | None, known_presets: Mapping[str, Any],
         notices.append(f"preset: {preset!r} is not a known preset; using the built-in defaults")
         preset = None
     hold, notice = canonical_hold(raw.get("hold"), params if params is not None else GainParams())
-    if notice:
-        notices.append(notice)
-    return ViewState(points, preset, hold), notices
+    energy_unit, unit_notice = check_energy_unit(raw.get("energy_unit"))
+    figure, figure_notice = check_figure(raw.get("figure"))
+    notices.extend(text for text in (notice, unit_notice, figure_notice) if text)
+    return ViewState(points, preset, hold, energy_unit, figure), notices
 
 
 def state_to_store(state: AppState, query: str) -> dict[str, Any]:
@@ -150,13 +183,18 @@ def params_from_view(numbers: Any, revision: Any) -> GainParams:
     return params
 
 
-def state_from_view(numbers: Mapping[str, Any], revision: Any, map_points: Any, hold: Any = None) -> AppState:
+def state_from_view(numbers: Mapping[str, Any], revision: Any, map_points: Any, hold: Any = None,
+                    view: Any = None) -> AppState:
     """The state the controls show (figures are drawn from it; the store records it for links and export).
 
     An unusable or (for the Gaussian model) inapplicable ``hold`` falls back to the model's
     default; the state callback shows the notice, so a drawing callback never raises on it.
+    ``view`` (untrusted) may give ``energy_unit`` and ``figure``; unusable values are dropped.
     """
     points, _ = clamp_map_points(map_points)
     params = params_from_view(numbers, revision)
-    return AppState(params, ViewState(points, hold=canonical_hold(hold, params)[0]))
+    extra = view if isinstance(view, Mapping) else {}
+    return AppState(params, ViewState(points, hold=canonical_hold(hold, params)[0],
+                                      energy_unit=check_energy_unit(extra.get("energy_unit"))[0],
+                                      figure=check_figure(extra.get("figure"))[0]))
 

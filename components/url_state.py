@@ -4,7 +4,9 @@
 their unit (``stokes_mev=25``, ``tau_xx_ps=310``); only values that differ from the preset
 (or the built-in defaults) are written, so links stay short. ``map_points`` sets the
 phase-map resolution and ``hold`` (``fine_structure`` or ``stokes``) what the maps hold along
-eta; it is written only when it differs from the model's default. Parsing never fails:
+eta; it is written only when it differs from the model's default; ``energy_unit`` (meV, eV,
+nm) how photon energy is shown and ``figure`` the paper figure drawn over its panel, each
+written only when set. Parsing never fails:
 unknown names, garbage, out-of-range or repeated values fall back to defaults or are clamped,
 each with a visible notice.
 """
@@ -20,6 +22,8 @@ from components.state import (
     ViewState,
     canonical,
     canonical_hold,
+    check_energy_unit,
+    check_figure,
     clamp_map_points,
     default_state,
 )
@@ -27,7 +31,7 @@ from qdgain_core import FIELD_SPECS, coerce_params
 
 MAX_QUERY_CHARS = 4000
 MAX_QUERY_FIELDS = 200
-VIEW_KEYS = ("preset", "map_points", "hold")
+VIEW_KEYS = ("preset", "map_points", "hold", "energy_unit", "figure")
 EMPTY_TEXT = {"high_offset_mev": "none"}  # what an empty optional field means, in the URL ("auto" otherwise)
 
 
@@ -57,6 +61,10 @@ def to_query(state: AppState) -> str:
     hold, _ = canonical_hold(state.view.hold, state.params)
     if hold is not None:
         pairs.append(("hold", hold))
+    if state.view.energy_unit != ViewState().energy_unit:
+        pairs.append(("energy_unit", state.view.energy_unit))
+    if state.view.figure:
+        pairs.append(("figure", state.view.figure))
     return "?" + urlencode(pairs, safe="-") if pairs else ""
 
 
@@ -90,9 +98,10 @@ def parse_query(search: str | None) -> tuple[AppState, list[str]]:
     notices.extend(note.replace("kept the previous value", "using the default") for note in param_notices)
     params = canonical(params)
     hold, notice = canonical_hold(values.get("hold"), params)
-    if notice:
-        notices.append(notice)
-    return AppState(params, ViewState(points, preset, hold)), notices
+    energy_unit, unit_notice = check_energy_unit(values.get("energy_unit"))
+    figure, figure_notice = check_figure(values.get("figure"))
+    notices.extend(text for text in (notice, unit_notice, figure_notice) if text)
+    return AppState(params, ViewState(points, preset, hold, energy_unit, figure)), notices
 
 
 def _pairs(query: str, notices: list[str]) -> list[tuple[str, str]]:

@@ -9,6 +9,15 @@ from .ase import ase_curve, gain_coefficient_cm
 from .dynamics import auger_rate, gain_dynamics
 from .ensemble import geometry_for, nonlinear_absorption
 from .excitation import fluence_from_n_avg, n_avg_from_fluence
+from .figure_series import (
+    counting_curves,
+    esa_binding_series,
+    gain_at_energy_vs_n,
+    plqy_series,
+    single_wavelength_thresholds,
+    size_series,
+    two_photon_slope,
+)
 from .level_schemes import level_scheme_variants
 from .maps import HOLDS, default_hold, phase_cuts, phase_map, phase_maps
 from .measured import MeasuredPoint, datasets, measured_points
@@ -21,6 +30,7 @@ from .observables import (
     sigma_eff_ratio,
     threshold_vs_doping,
 )
+from .paper_figures import FIGURE_IDS, PaperFigure, PaperFigureData, paper_figure
 from .params import (
     COUNTING_SCHEMES,
     FIELD_SPECS,
@@ -32,7 +42,24 @@ from .params import (
     rounded,
 )
 from .presets import PRESETS, Preset
-from .results import ASECurve, GainDynamics, Geometry, PhaseCuts, PhaseMap, SEMap, Spectra, StandardModel, Threshold
+from .results import (
+    ASECurve,
+    CountingCurves,
+    ESABindingSeries,
+    GainAtEnergy,
+    GainDynamics,
+    Geometry,
+    PhaseCuts,
+    PhaseMap,
+    PLQYSeries,
+    PumpSlope,
+    SEMap,
+    SingleWavelengthThresholds,
+    SizeSeries,
+    Spectra,
+    StandardModel,
+    Threshold,
+)
 from .standard_model import standard_model
 from .statistics import doping_fractions, electrons_vs_potential
 
@@ -41,20 +68,30 @@ __version__ = "0.1.0"
 __all__ = [
     "COUNTING_SCHEMES",
     "FIELD_SPECS",
+    "FIGURE_IDS",
     "HOLDS",
     "LINESHAPE_MODELS",
     "PRESETS",
     "PUMP_MODES",
     "THRESHOLD_METHODS",
     "ASECurve",
+    "CountingCurves",
+    "ESABindingSeries",
+    "GainAtEnergy",
     "GainDynamics",
     "GainParams",
     "Geometry",
     "MeasuredPoint",
+    "PLQYSeries",
+    "PaperFigure",
+    "PaperFigureData",
     "PhaseCuts",
     "PhaseMap",
     "Preset",
+    "PumpSlope",
     "SEMap",
+    "SingleWavelengthThresholds",
+    "SizeSeries",
     "Spectra",
     "StandardModel",
     "Threshold",
@@ -62,12 +99,15 @@ __all__ = [
     "ase_curve",
     "auger_rate",
     "coerce_params",
+    "counting_curves",
     "counting_threshold",
     "datasets",
     "default_hold",
     "doping_fractions",
     "electrons_vs_potential",
+    "esa_binding_series",
     "fluence_from_n_avg",
+    "gain_at_energy_vs_n",
     "gain_coefficient_cm",
     "gain_dynamics",
     "gain_threshold",
@@ -77,12 +117,17 @@ __all__ = [
     "measured_ratio",
     "n_avg_from_fluence",
     "nonlinear_absorption",
+    "paper_figure",
     "phase_cuts",
     "phase_map",
     "phase_maps",
+    "plqy_series",
     "rounded",
     "se_map",
     "sigma_eff_ratio",
+    "single_wavelength_thresholds",
+    "size_series",
     "standard_model",
     "threshold_vs_doping",
+    "two_photon_slope",
 ]

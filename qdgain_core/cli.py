@@ -1,5 +1,8 @@
 """Command line: ``python -m qdgain_core SUBCOMMAND [--preset NAME] [--set field=value ...] [--csv FILE]``.
 
+Also ``reproduce [--write FILE]`` (the reproduction table) and ``figures`` / ``figure <id>
+[--csv FILE]`` (the paper figures, ``figure_cli``).
+
 Prints JSON to stdout, or writes the main table as CSV with ``--csv``. Bad arguments print
 one line to stderr and exit with code 2.
 """
@@ -207,6 +210,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["reproduce"]:
         return _reproduce(argv[1:])
+    if argv[:1] in (["figures"], ["figure"]):
+        from .figure_cli import run
+
+        return run(argv)
     try:
         args = make_parser().parse_args(argv)
         params = build_params(args.preset, args.set)

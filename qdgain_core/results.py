@@ -220,3 +220,165 @@ class GainDynamics:
     operating_a_star: np.ndarray
     operating_gain_lifetime_ps: float
     tau_multiexciton_ps: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PLQYSeries:
+    """<N_th> and sigma_eff/sigma_SE versus PLQY at fixed dot size ([000] Fig. 4a,b).
+
+    ``n_th`` (excitons/dot) by ``method`` (inf where no gain up to the search limit);
+    ``sigma_ratio`` is the single-exciton sigma_eff/sigma_SE,bare (dimensionless).
+    """
+
+    plqy: np.ndarray
+    n_th: np.ndarray
+    sigma_ratio: np.ndarray
+    method: str
+
+
+@dataclass(frozen=True)
+class SizeSeries:
+    """<N_th> versus dot diameter when only the Stokes shift scales with size ([000] Fig. 4c).
+
+    Delta_SS(d) = Delta_SS,ref (d_ref/d)^p (``stokes_mev``) with the ESA offset
+    Delta_XX^A = ``esa_offset_mev`` held, so chi = Delta_XX^A/Delta_SS (``chi``); eta and
+    everything else are held. ``n_th`` (excitons/dot, by ``method``) is NaN where
+    ``in_domain`` is False (Stokes shift or chi outside the FIELD_SPECS ranges, or a Stokes
+    shift the lattice cannot realise; ``domain_note`` says which). ``standard_model`` is the
+    Auger/1/V reference at the same diameters ([000] Fig. 4c inset).
+    """
+
+    diameters_nm: np.ndarray
+    reference_diameter_nm: float
+    stokes_exponent: float
+    stokes_mev: np.ndarray
+    chi: np.ndarray
+    esa_offset_mev: float
+    n_th: np.ndarray
+    in_domain: np.ndarray
+    method: str
+    standard_model: StandardModel
+    domain_note: str = ""
+
+    @property
+    def standard_model_n_th(self) -> np.ndarray:
+        """The Standard Model's <N_th> (excitons/dot) at ``diameters_nm``."""
+        return self.standard_model.n_th
+
+
+@dataclass(frozen=True)
+class ESABindingSeries:
+    """SE thresholds of the 3LS and 4LS with ESA versus the ESA offset Delta_XX^A ([001] Fig. 8g-h).
+
+    Arrays (len(variants), len(offsets_mev)), excitons/dot, inf where no gain: ``n_th_first_gain``
+    is the first net gain at any energy (``peak`` method, net gain >= ``gain_min_fraction`` max OD_0),
+    ``n_th_se_peak`` the threshold at the single-exciton SE maximum (``probe`` at E_A - Delta_SS).
+    ``chi`` = offsets / ``stokes_mev``; ``no_esa_first_gain`` and ``no_esa_se_peak`` (len(variants),)
+    are the same variants without ESA (offset independent).
+    """
+
+    offsets_mev: np.ndarray
+    chi: np.ndarray
+    stokes_mev: float
+    variants: tuple[str, ...]
+    n_th_first_gain: np.ndarray
+    n_th_se_peak: np.ndarray
+    no_esa_first_gain: np.ndarray
+    no_esa_se_peak: np.ndarray
+    gain_min_fraction: float
+
+    @property
+    def curves(self) -> dict[str, np.ndarray]:
+        """<N_th> versus ``offsets_mev`` by label: each variant at the first net gain and at the SE maximum."""
+        out = {}
+        for i, name in enumerate(self.variants):
+            out[f"{name}, first net gain"] = self.n_th_first_gain[i]
+            out[f"{name}, SE maximum"] = self.n_th_se_peak[i]
+        return out
+
+
+@dataclass(frozen=True)
+class SingleWavelengthThresholds:
+    """Single-wavelength gain threshold <N_gain,lambda>(E) and the gain spectrum ([002] Fig. 5d-e).
+
+    ``n_th`` (excitons/dot) is the smallest <N> with -OD_NL(E) > ``gain_min_fraction`` max OD_0
+    (0: OD_NL(E) < 0) on the grid ``n_grid`` (0 and log-spaced points, crossings interpolated
+    in ln <N>), NaN where there is no gain up to ``n_grid[-1]``; ``gain_cm`` (cm^-1) is the
+    material gain g(E) at <N> = ``gain_n_avg``, at the doping ``n_doped`` (electrons/dot).
+    """
+
+    energy_mev: np.ndarray
+    n_th: np.ndarray
+    gain_cm: np.ndarray
+    gain_n_avg: float
+    n_doped: float
+    n_grid: np.ndarray
+    gain_min_fraction: float = 0.0
+
+
+@dataclass(frozen=True)
+class GainAtEnergy:
+    """Material gain at one photon energy versus <N> for several doping levels ([002] Fig. 5f).
+
+    ``gain_cm`` (len(n_doped_values), len(n_values)) in cm^-1 at ``energy_mev``
+    (``wavelength_nm``); negative is absorption. ``peak_gain_cm`` and ``peak_energy_mev`` are
+    the largest gain over energy and where it sits, per doping level and <N>.
+    """
+
+    energy_mev: float
+    wavelength_nm: float
+    n_values: np.ndarray
+    n_doped_values: np.ndarray
+    gain_cm: np.ndarray
+    peak_gain_cm: np.ndarray
+    peak_energy_mev: np.ndarray
+
+
+@dataclass(frozen=True)
+class CountingCurves:
+    """Band-edge absorption A*(N)/A*(0) by transition counting ([002] SI eqs. S3-S5, Fig. S4a,b).
+
+    ``single_*`` for one dot holding N excitons (N = ``n_values``, continuous), ``ensemble_*``
+    for a Poisson ensemble with <N> = ``n_values`` (eq. S5); ``unsaturated`` is eq. S3,
+    ``saturated`` eq. S4 (Max/Min). ``crossings`` maps each curve's name to its first zero
+    (excitons/dot; inf if none up to 20): 4/3 except ``ensemble_saturated`` (1.5423 for 2, 4).
+    """
+
+    g_e: int
+    g_h: int
+    n_values: np.ndarray
+    single_unsaturated: np.ndarray
+    single_saturated: np.ndarray
+    ensemble_unsaturated: np.ndarray
+    ensemble_saturated: np.ndarray
+    crossings: dict = field(default_factory=dict)
+
+    @property
+    def curves(self) -> dict[str, np.ndarray]:
+        """The four curves versus ``n_values`` by label (single dot / ensemble, eq. S3 / eq. S4)."""
+        return {
+            "single dot, eq. S3": self.single_unsaturated,
+            "single dot, eq. S4": self.single_saturated,
+            "ensemble, eq. S3 in S5": self.ensemble_unsaturated,
+            "ensemble, eq. S4 in S5": self.ensemble_saturated,
+        }
+
+
+@dataclass(frozen=True)
+class PumpSlope:
+    """Log-log slope of the stripe output versus pump fluence well below the ASE threshold ([004] Fig. 2b).
+
+    ``output_slope`` is the least-squares slope of ln ``output_integrated`` against ln
+    ``fluence_mj_cm2`` (photons/cm^2 against mJ/cm^2), ``spontaneous_slope`` that of the
+    spontaneous reference (stimulated processes off); 2 for two-photon pumping as <N> -> 0.
+    ``below_threshold`` is True when the peak net modal gain is <= 0 at every fluence.
+    """
+
+    pump_mode: str
+    fluence_mj_cm2: np.ndarray
+    n_avg: np.ndarray
+    output_integrated: np.ndarray
+    spontaneous_output: np.ndarray
+    output_slope: float
+    spontaneous_slope: float
+    below_threshold: bool

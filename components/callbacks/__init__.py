@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from components.callbacks import browser, commit, downloads, figure_tabs, live, views
+from components.callbacks import browser, commit, downloads, figure_tabs, gallery, live, views
 
-MODULES = (commit, live, figure_tabs, downloads, views, browser)
+MODULES = (commit, live, figure_tabs, downloads, views, gallery, browser)
 
 
 def register_callbacks() -> None:

@@ -8,8 +8,11 @@
 * ``showNotices``: a notice list hides when empty or dismissed.
 * ``gateTabs``: hands the committed control values to the open figure tab only
   (``figure_tabs``).
-* ``showView``: the dashboard or the About view.
+* ``showView``: the dashboard, the Paper figures or the About view.
+* ``clearFigure``: "Stop comparing" drops the paper figure drawn over its panel.
 * ``writeQuery``, ``tabsFromHash``, ``writeHash``, ``currentLink``: the state in the URL.
+* ``downloadImage``, ``renderImages``, ``cameraConfig`` (assets/export.js, ``register_export``):
+  the PNG/SVG of the cards, the images of Download all, the camera's export size.
 
 The URL follows the committed state (the store's query string) without reloading: each new
 committed state is a browser-history entry (``history.pushState``; the first of a visit
@@ -26,7 +29,7 @@ from dash import ClientsideFunction, Input, Output, State
 from components import fields, ids
 from components.control_values import MAP_POINTS_FIELD, RULES
 from components.ids import ID
-from components.panels import PANEL_TABS
+from components.panels import PANEL_IDS, PANEL_TABS
 
 NAMESPACE = "qdgain"
 
@@ -64,6 +67,7 @@ def register() -> None:
         [Output(ids.commit_store(tab.value), "data") for tab in PANEL_TABS],
         [Input(ids.number(n), "value") for n in fields.MAIN_FIELDS]
         + [Input(ID.REVISION_STORE, "data"), Input(ID.MAP_POINTS, "value"), Input(ID.MAP_HOLD, "value"),
+           Input(ID.ENERGY_UNIT, "value"), Input(ID.PAPER_FIGURE, "data"),
            Input(ID.PANEL_TABS, "value"), Input(ID.VIEW, "value")],
         [State(ids.drawn_store(tab.value), "data") for tab in PANEL_TABS] + [State(ID.TAB_NAMES, "data")],
     )
@@ -71,6 +75,7 @@ def register() -> None:
         ClientsideFunction(NAMESPACE, "showView"),
         Output(ID.DASHBOARD_VIEW, "hidden"),
         Output(ID.ABOUT_VIEW, "hidden"),
+        Output(ID.GALLERY_VIEW, "hidden"),
         Input(ID.VIEW, "value"),
         State(ID.TAB_NAMES, "data"),
     )
@@ -92,8 +97,43 @@ def register() -> None:
         State(ID.TAB_NAMES, "data"),
     )
     dash.clientside_callback(
+        ClientsideFunction(NAMESPACE, "clearFigure"),
+        Output(ID.PAPER_FIGURE, "data", allow_duplicate=True),
+        Input(ID.PAPER_FIGURE_CLEAR, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    dash.clientside_callback(
         ClientsideFunction(NAMESPACE, "currentLink"),
         Output(ID.COPY_LINK, "content"),
         Input(ID.COPY_LINK, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    register_export()
+
+
+EXPORT_NAMESPACE = "qdgain_export"
+
+
+def register_export() -> None:
+    """The image export (assets/export.js): the cards' PNG/SVG buttons, Download all's images, the camera's size."""
+    dash.clientside_callback(
+        ClientsideFunction(EXPORT_NAMESPACE, "downloadImage"),
+        [Input(ids.png_button(p), "n_clicks") for p in PANEL_IDS] + [Input(ids.svg_button(p), "n_clicks")
+                                                                      for p in PANEL_IDS],
+        State(ID.EXPORT_STYLE, "value"), State(ID.EXPORT_SPEC, "data"),
+        prevent_initial_call=True,
+    )
+    dash.clientside_callback(
+        ClientsideFunction(EXPORT_NAMESPACE, "renderImages"),
+        Output(ID.EXPORT_IMAGES, "data"),
+        Input(ID.DOWNLOAD_ALL, "n_clicks"),
+        State(ID.EXPORT_STYLE, "value"), State(ID.EXPORT_SPEC, "data"),
+        prevent_initial_call=True,
+    )
+    dash.clientside_callback(
+        ClientsideFunction(EXPORT_NAMESPACE, "cameraConfig"),
+        [Output(ids.graph(p), "config") for p in PANEL_IDS],
+        Input(ID.EXPORT_STYLE, "value"),
+        [State(ids.graph(p), "config") for p in PANEL_IDS] + [State(ID.EXPORT_SPEC, "data")],
         prevent_initial_call=True,
     )

@@ -44,6 +44,8 @@ from components.state import (
     ViewState,
     canonical,
     canonical_hold,
+    check_energy_unit,
+    check_figure,
     clamp_map_points,
     resolve_hold,
     state_from_store,
@@ -126,7 +128,8 @@ def resolve_applied(trigger: set[str], search: Any, preset: Any, map_points: Any
     what = ("Reset" if ID.RESET in trigger
             else f"The preset “{PRESET_CHOICES[name].label}”" if name else "The built-in defaults")
     notices += replacement_notice(what, replaced_edits(previous, params)) if store is not None else ()
-    return Resolution(AppState(params, ViewState(points, name, kept_hold)), notices)
+    view = ViewState(points, name, kept_hold, previous.view.energy_unit, previous.view.figure)
+    return Resolution(AppState(params, view), notices)
 
 
 def applied_outputs(resolution: Resolution) -> dict[str, Any]:
@@ -140,6 +143,8 @@ def applied_outputs(resolution: Resolution) -> dict[str, Any]:
         "hold": state.hold,
         "preset": state.view.preset,
         "preset_info": preset_summary(state.view.preset),
+        "energy_unit": state.view.energy_unit,
+        "figure": state.view.figure,
         "notices": notice_children(resolution.notices),
     }
 
@@ -149,7 +154,7 @@ def _apply_failure(message: str) -> dict[str, Any]:
         "main": no_update,
         "advanced": {n: no_update for n in fields.advanced_fields()},
         "map_points": no_update, "hold": no_update, "preset": no_update, "preset_info": no_update,
-        "notices": notice_children((message,)),
+        "energy_unit": no_update, "figure": no_update, "notices": notice_children((message,)),
     }
 
 
@@ -164,20 +169,24 @@ def apply_state(search: Any, preset: Any, reset: Any, map_points: Any = None, ho
 
 
 def resolve_controls(numbers: Mapping[str, Any], advanced: Mapping[str, Any], map_points: Any, preset: Any,
-                     store: Any, hold: Any = None) -> Resolution:
+                     store: Any, hold: Any = None, energy_unit: Any = None, figure: Any = None) -> Resolution:
     """Validated state from the controls by the one input rule (``control_values``).
 
     The field messages of the rule are shown beside each box by the browser, which applies
     the same rule, so they are not repeated here; what only the server can say (a hold the
     model cannot use: the Gaussian Simple Model and "fine_structure" becomes the model's
-    default) is a notice. ``hold`` None (no choice sent) keeps the stored one.
+    default) is a notice. ``hold`` None (no choice sent) keeps the stored one; ``energy_unit`` and
+    ``figure`` (the paper figure drawn over its panel) are checked like any view setting.
     """
     previous, notices = state_from_store(store)
     params, _ = params_from_controls(numbers, advanced, previous.params)
     points = int(map_points_from_control(map_points, previous.view.map_points).value)
     kept_hold, hold_notice = canonical_hold(previous.view.hold if hold is None else hold, params)
-    notices += [hold_notice] if hold_notice else []
-    return Resolution(AppState(params, ViewState(points, _valid_preset(preset), kept_hold)), tuple(notices))
+    unit, unit_notice = check_energy_unit(energy_unit)
+    shown_figure, figure_notice = check_figure(figure)
+    notices += [text for text in (hold_notice, unit_notice, figure_notice) if text]
+    view = ViewState(points, _valid_preset(preset), kept_hold, unit, shown_figure)
+    return Resolution(AppState(params, view), tuple(notices))
 
 
 def _state_failure(message: str) -> dict[str, Any]:
@@ -186,10 +195,11 @@ def _state_failure(message: str) -> dict[str, Any]:
 
 @guarded(_state_failure)
 def update_state(numbers: Mapping[str, Any], advanced: Mapping[str, Any], map_points: Any, preset: Any,
-                 store: Any = None, shown_notices: Any = None, hold: Any = None) -> dict[str, Any]:
+                 store: Any = None, shown_notices: Any = None, hold: Any = None, energy_unit: Any = None,
+                 figure: Any = None) -> dict[str, Any]:
     """Callback body: validate every control into the committed state (store and notices)."""
     numbers, advanced = (v if isinstance(v, Mapping) else {} for v in (numbers, advanced))
-    resolution = resolve_controls(numbers, advanced, map_points, preset, store, hold)
+    resolution = resolve_controls(numbers, advanced, map_points, preset, store, hold, energy_unit, figure)
     state = resolution.state
     new_store = state_to_store(state, to_query(state))
     return {"store": no_update if store == new_store else new_store,
@@ -237,6 +247,8 @@ def register() -> None:
             "hold": Output(ID.MAP_HOLD, "value"),
             "preset": Output(ID.PRESET, "value"),
             "preset_info": Output(ID.PRESET_INFO, "children"),
+            "energy_unit": Output(ID.ENERGY_UNIT, "value"),
+            "figure": Output(ID.PAPER_FIGURE, "data"),
             "notices": Output(ID.LINK_NOTICES, "children"),
         },
         inputs={"search": Input(ID.LOCATION, "search"), "preset": Input(ID.PRESET, "value"),
@@ -249,7 +261,8 @@ def register() -> None:
         inputs={"numbers": {n: Input(ids.number(n), "value") for n in main},
                 "advanced": {n: Input(ids.advanced(n), "value") for n in extra},
                 "map_points": Input(ID.MAP_POINTS, "value"), "preset": Input(ID.PRESET, "value"),
-                "hold": Input(ID.MAP_HOLD, "value")},
+                "hold": Input(ID.MAP_HOLD, "value"), "energy_unit": Input(ID.ENERGY_UNIT, "value"),
+                "figure": Input(ID.PAPER_FIGURE, "data")},
         state={"store": State(ID.STATE_STORE, "data"), "shown_notices": State(ID.NOTICES, "children")},
     )(update_state)
     dash.callback(

@@ -1,4 +1,11 @@
-"""Downloads: a CSV per panel and a zip of everything, built server-side from the committed state."""
+"""Downloads: a CSV per panel and a zip of everything, built server-side from the committed state.
+
+The card's PNG/SVG buttons never reach the server (assets/export.js renders and saves them).
+"Download all" first runs in the browser (``renderImages``): it renders the drawn graphs and
+puts them in ``EXPORT_IMAGES``; that store's change calls ``bundle`` here, which checks every
+image (``export.checked_images``) before it goes into the zip. The CSV buttons have a
+callback of their own, so a CSV request never carries the images.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,7 @@ from dash.exceptions import PreventUpdate
 
 from components import ids
 from components.callbacks.guard import LOG, triggered_ids
-from components.export import bundle_zip, panel_csv
+from components.export import bundle_zip, checked_images, csv_layout, csv_name, panel_csv
 from components.ids import ID
 from components.panels import PANEL_BY_ID, PANEL_IDS
 from components.state import state_from_store
@@ -19,49 +26,67 @@ from components.state import state_from_store
 ZIP_NAME = "qdgain_export.zip"
 
 
-def panel_download(panel_id: str, store: Any) -> dict[str, Any]:
-    """dcc.Download payload with the CSV of one panel."""
+def panel_download(panel_id: str, store: Any, layout: Any = "long") -> dict[str, Any]:
+    """dcc.Download payload with the CSV of one panel (long or wide layout)."""
     state, _ = state_from_store(store)
-    return dcc.send_string(panel_csv(state, PANEL_BY_ID[panel_id]), f"qdgain_{panel_id}.csv", type="text/csv")
+    chosen = csv_layout(layout)
+    return dcc.send_string(panel_csv(state, PANEL_BY_ID[panel_id], chosen), csv_name(panel_id, chosen),
+                           type="text/csv")
 
 
-def bundle_download(store: Any) -> dict[str, Any]:
-    """dcc.Download payload with the zip of every CSV plus parameters.json."""
+def bundle_download(store: Any, images: Any = None) -> dict[str, Any]:
+    """dcc.Download payload with the zip: every CSV, the checked images, parameters.json and README.md."""
     state, _ = state_from_store(store)
-    return dcc.send_bytes(bundle_zip(state), ZIP_NAME, type="application/zip")
+    return dcc.send_bytes(bundle_zip(state, images=checked_images(images)), ZIP_NAME, type="application/zip")
 
 
 def requested_panel(trigger: set[str]) -> str | None:
-    """The panel whose CSV button was pressed, "all" for download-all, None otherwise."""
-    if ID.DOWNLOAD_ALL in trigger:
-        return "all"
+    """The panel whose CSV button was pressed, None otherwise."""
     for panel_id in PANEL_IDS:
         if ids.csv_button(panel_id) in trigger:
             return panel_id
     return None
 
 
-def download(clicks: Mapping[str, Any], all_clicks: Any, store: Any) -> dict[str, Any]:
-    """Callback body: answer the pressed button; nothing (no error) when the request is unusable."""
+def _failed(target: str) -> None:
+    LOG.exception("export of %s failed", target)
+    dash.set_props(ID.NOTICES, {"children": f"Export of {target} failed (the error was logged)."})
+
+
+def download(clicks: Mapping[str, Any], store: Any, layout: Any = "long") -> dict[str, Any]:
+    """Callback body of the CSV buttons: answer the pressed one; nothing (no error) when the request is unusable."""
     target = requested_panel(triggered_ids())
     if target is None or store is None:
         raise PreventUpdate
     try:
-        return bundle_download(store) if target == "all" else panel_download(target, store)
+        return panel_download(target, store, layout)
     except Exception:
-        LOG.exception("export of %s failed", target)
-        dash.set_props(ID.NOTICES, {"children": f"Export of {target} failed (the error was logged)."})
+        _failed(target)
+        raise PreventUpdate from None
+
+
+def bundle(images: Any, store: Any) -> dict[str, Any]:
+    """Callback body of Download all, once the browser has rendered the images (any payload: checked here)."""
+    if images is None or store is None:
+        raise PreventUpdate
+    try:
+        return bundle_download(store, images)
+    except Exception:
+        _failed("all panels")
         raise PreventUpdate from None
 
 
 def register() -> None:
-    """Register the download callback."""
+    """Register the CSV and the zip callbacks."""
     dash.callback(
         output=Output(ID.DOWNLOAD, "data"),
-        inputs={
-            "clicks": {p: Input(ids.csv_button(p), "n_clicks") for p in PANEL_IDS},
-            "all_clicks": Input(ID.DOWNLOAD_ALL, "n_clicks"),
-        },
-        state={"store": State(ID.STATE_STORE, "data")},
+        inputs={"clicks": {p: Input(ids.csv_button(p), "n_clicks") for p in PANEL_IDS}},
+        state={"store": State(ID.STATE_STORE, "data"), "layout": State(ID.CSV_LAYOUT, "value")},
         prevent_initial_call=True,
     )(download)
+    dash.callback(
+        output=Output(ID.DOWNLOAD_BUNDLE, "data"),
+        inputs={"images": Input(ID.EXPORT_IMAGES, "data")},
+        state={"store": State(ID.STATE_STORE, "data")},
+        prevent_initial_call=True,
+    )(bundle)

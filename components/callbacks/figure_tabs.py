@@ -33,6 +33,7 @@ from components.figures.common import message_figure
 from components.figures.maps import OPERATING_TRACE_INDEX
 from components.ids import ID
 from components.panels import PANEL_TABS, PHASE_TAB, TAB_PANELS, operating_eta
+from components.paper_overlay import paper_note
 from components.server.budget import ComputationTimeout
 from components.state import AppState, state_from_view
 from qdgain_core import GainParams
@@ -41,15 +42,16 @@ from qdgain_core.dynamics import GAIN_DETECTION_FLOOR
 LOG = logging.getLogger("qdgain.callbacks")
 
 
-def committed_state(numbers: Any, revision: Any, map_points: Any, hold: Any = None) -> AppState:
+def committed_state(numbers: Any, revision: Any, map_points: Any, hold: Any = None, view: Any = None) -> AppState:
     """The state the controls show after a commit; no revision yet means nothing to draw."""
     if revision is None:
         raise PreventUpdate
-    return state_from_view(numbers, revision, map_points, hold)
+    return state_from_view(numbers, revision, map_points, hold, view)
 
 
 def render_panels(state: AppState, panel_ids: Sequence[str]) -> dict[str, list]:
-    """Figures (JSON-ready, memoized) and notices for ``panel_ids``; a failing panel gets a message figure."""
+    """Figures (JSON-ready, memoized), notices and paper notes for ``panel_ids``; a failing panel gets a message
+    figure."""
     figures: list[go.Figure | dict[str, Any]] = []
     notices: list[str] = []
     for panel_id in panel_ids:
@@ -62,12 +64,14 @@ def render_panels(state: AppState, panel_ids: Sequence[str]) -> dict[str, list]:
             LOG.exception("panel %s failed", panel_id)
             figures.append(message_figure(ERROR_MESSAGE))
             notices.append(ERROR_MESSAGE)
-    return {"figures": figures, "notices": notices}
+    return {"figures": figures, "notices": notices,
+            "paper_notes": [paper_note(panel_id, state) for panel_id in panel_ids]}
 
 
 def _group_failure(panel_ids: Sequence[str], **extra: Any):
     def fallback(message: str) -> dict[str, Any]:
         return {"figures": [message_figure(message) for _ in panel_ids], "notices": [message for _ in panel_ids],
+                "paper_notes": ["" for _ in panel_ids],
                 **{key: value if value is not None else message for key, value in extra.items()}}
 
     return fallback
@@ -123,48 +127,52 @@ def marker_patch(chi: float, eta: float) -> Patch:
     return patch
 
 
-def _draw_tab(tab: str, numbers: Any, revision: Any, map_points: Any, drawn_key: Any, hold: Any) -> dict[str, Any]:
-    state = committed_state(numbers, revision, map_points, hold)
+def _draw_tab(tab: str, numbers: Any, revision: Any, map_points: Any, drawn_key: Any, hold: Any,
+              view: Any = None) -> dict[str, Any]:
+    state = committed_state(numbers, revision, map_points, hold, view)
     if tab != PHASE_TAB:
         return render_panels(state, TAB_PANELS[tab])
     key = phase_map_key(state)
     if key == drawn_key:
         patches = [marker_patch(state.params.chi, operating_eta(state.params)) for _ in TAB_PANELS[tab]]
-        return {"figures": patches, "notices": [no_update for _ in patches], "key": no_update}
+        return {"figures": patches, "notices": [no_update for _ in patches], "key": no_update,
+                "paper_notes": [no_update for _ in patches]}
     outputs = render_panels(state, TAB_PANELS[tab])
     return {**outputs, "key": key if not any(outputs["notices"]) else None}
 
 
 def draw_tab(tab: str, numbers: Any, revision: Any, map_points: Any = None, drawn_key: Any = None,
-             hold: Any = None) -> dict[str, Any]:
+             hold: Any = None, view: Any = None) -> dict[str, Any]:
     """Callback body: every figure of one tab for the committed controls.
 
     The phase tab also returns the key of its maps and, when the maps are the ones drawn
     (``drawn_key``), only a ``Patch`` moving the operating-point marker. ``hold`` is what
-    the maps and eta cuts hold along eta (None or unusable: the model's default).
+    the maps and eta cuts hold along eta (None or unusable: the model's default); ``view`` the
+    energy unit and the paper figure drawn over its panel.
     """
     extra = {"key": None} if tab == PHASE_TAB else {}
     return guarded(_group_failure(TAB_PANELS[tab], **extra))(_draw_tab)(tab, numbers, revision, map_points, drawn_key,
-                                                                         hold)
+                                                                         hold, view)
 
 
-def commit_parts(commit: Any) -> tuple[Any, Any, Any, Any]:
-    """(numbers, revision, map_points, hold) from a commit store; not a mapping: no revision (draws nothing).
+def commit_parts(commit: Any) -> tuple[Any, Any, Any, Any, Any]:
+    """(numbers, revision, map_points, hold, view) from a commit store; not a mapping: no revision (draws nothing).
 
     The parts are as untrusted as any callback input: ``committed_state`` validates them
     (an unusable value keeps its default).
     """
     if not isinstance(commit, Mapping):
-        return {}, None, None, None
-    return commit.get("numbers"), commit.get("revision"), commit.get("map_points"), commit.get("hold")
+        return {}, None, None, None, None
+    return (commit.get("numbers"), commit.get("revision"), commit.get("map_points"), commit.get("hold"),
+            commit.get("view"))
 
 
 def tab_callback(tab: str) -> Callable[..., dict[str, Any]]:
     """The registered callback of one tab: its commit store in, its figures out."""
 
     def callback(commit: Any, shown_notices: Any = None, drawn_key: Any = None) -> dict[str, Any]:
-        numbers, revision, map_points, hold = commit_parts(commit)
-        outputs = draw_tab(tab, numbers, revision, map_points, drawn_key, hold)
+        numbers, revision, map_points, hold, view = commit_parts(commit)
+        outputs = draw_tab(tab, numbers, revision, map_points, drawn_key, hold, view)
         return {**outputs, "notices": each_if_changed(outputs["notices"], shown_notices), "drawn": commit}
 
     callback.__name__ = f"draw_{tab}_tab"
@@ -173,7 +181,8 @@ def tab_callback(tab: str) -> Callable[..., dict[str, Any]]:
 
 def _panel_outputs(panel_ids: Sequence[str]) -> dict[str, list[Output]]:
     return {"figures": [Output(ids.graph(p), "figure") for p in panel_ids],
-            "notices": [Output(ids.panel_notice(p), "children") for p in panel_ids]}
+            "notices": [Output(ids.panel_notice(p), "children") for p in panel_ids],
+            "paper_notes": [Output(ids.paper_note(p), "children") for p in panel_ids]}
 
 
 def register() -> None:

@@ -22,6 +22,7 @@ from components import computed, fields, ids
 from components.callbacks.delta import each_if_changed, if_changed
 from components.callbacks.guard import guarded, triggered_ids
 from components.control_values import params_from_controls
+from components.energy_units import DEFAULT_ENERGY_UNIT
 from components.figure_memo import operating_figure_json
 from components.figures.common import message_figure
 from components.figures.readouts import (
@@ -35,7 +36,7 @@ from components.ids import ID
 from components.page.controls import slider_position
 from components.panels import OPERATING_PANELS
 from components.server.cache_backend import KEY_MEMO, cache_key
-from components.state import AppState, ViewState, params_from_view
+from components.state import AppState, ViewState, check_energy_unit, params_from_view
 from qdgain_core import GainParams, fluence_from_n_avg
 
 
@@ -57,9 +58,9 @@ def overlay_drag(params: GainParams, drag_values: Mapping[str, Any]) -> GainPara
     return updated
 
 
-def operating_outputs(params: GainParams) -> dict[str, Any]:
-    """Figures, readouts and note for one operating point (all core calls cached)."""
-    state = AppState(params, ViewState())
+def operating_outputs(params: GainParams, energy_unit: str = DEFAULT_ENERGY_UNIT) -> dict[str, Any]:
+    """Figures, readouts and note for one operating point (all core calls cached), energies in ``energy_unit``."""
+    state = AppState(params, ViewState(energy_unit=energy_unit))
     spectra = computed.spectra(params)
     fluence = float(fluence_from_n_avg(params, params.n_avg))
     thresholds = computed.thresholds(params)
@@ -89,9 +90,9 @@ def _failure(message: str) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=KEY_MEMO)
-def operating_key(params: GainParams) -> str:
+def operating_key(params: GainParams, energy_unit: str = DEFAULT_ENERGY_UNIT) -> str:
     """Identity of what the fast panels show (equal keys: nothing to redraw)."""
-    return cache_key("operating_point", (params,))
+    return cache_key("operating_point", (params, energy_unit))
 
 
 def operating_params(drag_values: Mapping[str, Any], numbers: Mapping[str, Any] | None, revision: Any,
@@ -106,7 +107,8 @@ def operating_params(drag_values: Mapping[str, Any], numbers: Mapping[str, Any] 
 
 @guarded(_failure)
 def update_operating_point(drag_values: Mapping[str, Any] | None, numbers: Mapping[str, Any] | None, revision: Any,
-                           drawn_key: Any = None, shown_notices: Any = None, shown_note: Any = None) -> dict[str, Any]:
+                           drawn_key: Any = None, shown_notices: Any = None, shown_note: Any = None,
+                           energy_unit: Any = None) -> dict[str, Any]:
     """Callback body: draw the operating point the controls show (live drag positions included).
 
     Nothing is sent when the result would be what is already drawn, and texts the page
@@ -117,10 +119,11 @@ def update_operating_point(drag_values: Mapping[str, Any] | None, numbers: Mappi
     trigger = triggered_ids()
     dragging = not trigger or any(component.startswith("slider-") for component in trigger)
     params = operating_params(drag_values if isinstance(drag_values, Mapping) else {}, numbers, revision, dragging)
-    key = operating_key(params)
+    unit, _ = check_energy_unit(energy_unit)
+    key = operating_key(params, unit)
     if key == drawn_key:
         raise PreventUpdate
-    outputs = operating_outputs(params)
+    outputs = operating_outputs(params, unit)
     return {**outputs, "notices": each_if_changed(outputs["notices"], shown_notices),
             "note": if_changed(outputs["note"], shown_note), "key": key}
 
@@ -139,6 +142,7 @@ def register() -> None:
             "drag_values": {n: Input(ids.slider(n), "drag_value") for n in fields.MAIN_FIELDS},
             "numbers": {n: Input(ids.number(n), "value") for n in fields.MAIN_FIELDS},
             "revision": Input(ID.REVISION_STORE, "data"),
+            "energy_unit": Input(ID.ENERGY_UNIT, "value"),
         },
         state={"drawn_key": State(ID.OPERATING_KEY_STORE, "data"),
                "shown_notices": [State(ids.panel_notice(p), "children") for p in OPERATING_PANELS],

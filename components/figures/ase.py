@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from components.energy_units import DEFAULT_ENERGY_UNIT, energy_axis, energy_uirevision, to_unit
 from components.figures.common import (
     LINE_STYLES,
     OKABE_ITO,
@@ -76,10 +77,12 @@ def shown_indices(count: int, shown: int = SPECTRA_SHOWN) -> np.ndarray:
     return np.unique(np.linspace(0, count - 1, min(shown, count)).round().astype(int))
 
 
-def ase_spectra_figure(curve: ASECurve) -> go.Figure:
-    """Normalised emission spectra at selected fluences: the ASE spike narrows and grows."""
-    parts = FigureParts("ASE spectra (normalised)", axis_title("Photon energy E", "meV"),
-                        axis_title("I(E)/max I", "relative"), "ase-spectra",
+def ase_spectra_figure(curve: ASECurve, energy_unit: str = DEFAULT_ENERGY_UNIT) -> go.Figure:
+    """Normalised emission spectra at selected fluences, E in ``energy_unit``: the ASE spike narrows and grows."""
+    axis = energy_axis(energy_unit)
+    energy = to_unit(curve.energy_mev, energy_unit)
+    parts = FigureParts("ASE spectra (normalised)", axis.title,
+                        axis_title("I(E)/max I", "relative"), energy_uirevision("ase-spectra", energy_unit),
                         layout={"legend": {"title": {"text": "J:"}}})
     indices = shown_indices(curve.fluence_mj_cm2.size)
     # a sequential ramp: dark and thin at low fluence, light and thick at high (reads in greyscale too)
@@ -89,8 +92,8 @@ def ase_spectra_figure(curve: ASECurve) -> go.Figure:
         spectrum = curve.spectra[j]
         peak = float(spectrum.max())
         fluence = f"{curve.fluence_mj_cm2[j]:.3g} mJ/cm²"
-        parts.add(line_trace(fluence, curve.energy_mev, spectrum / peak if peak > 0 else spectrum,
-                             hover("E", "meV", "I/max I", "", f"J = {fluence}"), color=color,
+        parts.add(line_trace(fluence, energy, spectrum / peak if peak > 0 else spectrum,
+                             hover("E", "meV", "I/max I", "", f"J = {fluence}", x_part=axis.hover_x), color=color,
                              width=round(float(width), 2)))
     return parts.figure()
 

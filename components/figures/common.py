@@ -5,12 +5,15 @@ plain trace and layout dicts in a ``FigureParts`` and build the figure once with
 plotly's per-property validation, which costs 10-30 ms per figure and would dominate a
 slider update; ``tests/web/test_figures.py`` validates every panel's figure in full instead.
 Arrays are sent as float32 (plotly encodes numpy arrays as base64), half the bytes of
-float64 and far below the model's accuracy.
+float64 and far below the model's accuracy. The CSV export builds its figures inside
+``full_precision()``, where they keep float64 (``components/export.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -119,19 +122,45 @@ def axis_title(label: str, unit: str) -> str:
 
 
 def hover(x_label: str, x_unit: str, y_label: str, y_unit: str, extra: str = "",
-          trace_name: str = "%{fullData.name}") -> str:
-    """Hover template showing x and y with units, optional extra lines, and the trace name."""
-    x_part = f"{x_label} = %{{x:.4g}} {x_unit}".rstrip()
+          trace_name: str = "%{fullData.name}", x_part: str = "") -> str:
+    """Hover template showing x and y with units, optional extra lines, and the trace name.
+
+    ``x_part`` replaces the x line (e.g. an energy axis's ``EnergyAxis.hover_x``, with its own format).
+    """
+    x_part = x_part or f"{x_label} = %{{x:.4g}} {x_unit}".rstrip()
     y_part = f"{y_label} = %{{y:.4g}} {y_unit}".rstrip()
     tail = f"<br>{extra}" if extra else ""
     return f"{x_part}<br>{y_part}{tail}<extra>{trace_name}</extra>"
 
 
+PLOT_PRECISION, FULL_PRECISION = "float32", "float64"
+_PRECISION: contextvars.ContextVar[str] = contextvars.ContextVar("qdgain_plot_precision", default=PLOT_PRECISION)
+
+
+def plot_precision() -> str:
+    """The precision figures are built at: "float32" (drawn on the page) or "float64" (in ``full_precision``)."""
+    return _PRECISION.get()
+
+
+@contextlib.contextmanager
+def full_precision() -> Iterator[None]:
+    """Build figures at float64 within this block (the CSV export: values exactly as computed).
+
+    A context variable, so it holds for this thread or task only; ``components.computed`` keys
+    the results it stores as float32 (``plotted_only``) on it as well.
+    """
+    token = _PRECISION.set(FULL_PRECISION)
+    try:
+        yield
+    finally:
+        _PRECISION.reset(token)
+
+
 def as_plot_array(values: Iterable[float] | np.ndarray | None) -> np.ndarray:
-    """float32 array for plotting; inf/NaN/None become NaN (gaps)."""
+    """float32 array for plotting (float64 inside ``full_precision``); inf/NaN/None become NaN (gaps)."""
     array = np.asarray([] if values is None else values, dtype=np.float64)
     array = np.where(np.isfinite(array), array, np.nan)
-    return array.astype(np.float32)
+    return array if plot_precision() == FULL_PRECISION else array.astype(np.float32)
 
 
 def line_trace(name: str, x: Any, y: Any, hovertemplate: str, *, style: str | None = None, color: str | None = None,
@@ -294,11 +323,78 @@ def message_figure(text: str, uirevision: str = "message") -> go.Figure:
     return parts.figure()
 
 
+BASE_FONT_PX = 13  # TEMPLATE's font size: the export styles scale every font by font_px / BASE_FONT_PX
+
+
+@dataclass(frozen=True)
+class ExportStyle:
+    """Size and look of an exported image (the card's PNG/SVG buttons, the modebar camera, Download all).
+
+    ``width`` x ``height`` is the figure's layout size in CSS pixels; the PNG has ``scale`` times
+    as many pixels. The journal styles lay a figure out at ``px_per_inch`` CSS pixels per inch
+    (100, so scale 3 gives 300 dpi) and their SVGs say their size in inches. Fonts are scaled by
+    ``font_px / BASE_FONT_PX`` (the title is ``title_px``), line widths by ``line_scale`` and
+    marker sizes by ``marker_scale``; a legend under the plot moves to the figure's bottom edge
+    (``assets/export.js``).
+    """
+
+    label: str
+    width: int
+    height: int
+    scale: int
+    font_px: float
+    title_px: float
+    line_scale: float
+    marker_scale: float
+    px_per_inch: int | None = None
+
+    @property
+    def png_size(self) -> tuple[int, int]:
+        """Width and height of the PNG in pixels."""
+        return self.width * self.scale, self.height * self.scale
+
+    def describe(self) -> str:
+        """One line: the size (and resolution) of this style's images."""
+        width, height = self.png_size
+        if self.px_per_inch is None:
+            return f"{self.label}: {width} x {height} px, fonts {self.font_px:g} px"
+        inches = f"{self.width / self.px_per_inch:g} x {self.height / self.px_per_inch:g} in"
+        dpi = self.scale * self.px_per_inch
+        points = self.font_px * 72 / self.px_per_inch
+        return f"{self.label}: {inches} ({width} x {height} px at {dpi} dpi), fonts {points:.1f} pt"
+
+
+# slide: 16:9 at the size of a projector, fonts for the back row; journals: 3.35 in (one column) and 7 in (two
+# columns) wide at 300 dpi, fonts 8.3-9.4 pt, lines thinner than on screen
+EXPORT_STYLES = MappingProxyType({
+    "slide": ExportStyle("slide", 1280, 720, 1, 20.0, 24.0, 1.5, 1.5),
+    "single": ExportStyle("single column", 335, 310, 3, 11.5, 12.0, 0.7, 0.75, px_per_inch=100),
+    "double": ExportStyle("double column", 700, 440, 3, 12.0, 13.0, 0.85, 0.9, px_per_inch=100),
+})
+DEFAULT_EXPORT_STYLE = "slide"
+# Modebar buttons that would send a chart to an outside service (Plotly Cloud / Chart Studio), by every name
+# plotly.js has given them; showSendToCloud/showEditInChartStudio off and an empty plotlyServerURL as well.
+CLOUD_BUTTONS = ("sendChartToCloud", "sendDataToCloud", "editInChartStudio")
+
+
+def to_image_options(filename: str, style: str = DEFAULT_EXPORT_STYLE) -> dcc.Graph.ConfigToImageButtonOptions:
+    """``toImageButtonOptions`` of the modebar camera: a PNG at the export style's size (``assets/export.js``
+    rewrites it when the export size changes)."""
+    look = EXPORT_STYLES[style]
+    return {"format": "png", "filename": f"{filename}_{style}", "width": look.width, "height": look.height,
+            "scale": look.scale}
+
+
 def graph_config(filename: str) -> dcc.Graph.Config:
-    """dcc.Graph config: PNG export at scale 2 with a meaningful filename, no logo."""
+    """dcc.Graph config: the camera exports a PNG at the export size with a meaningful filename; no logo and
+    nothing that sends the chart anywhere (plotly.js >= 3 shows a "Share chart" button unless told not to)."""
     return {
         "displaylogo": False,
         "responsive": True,
-        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "showSendToCloud": False,
+        "showEditInChartStudio": False,
+        "showLink": False,
+        "plotlyServerURL": "",
+        "toImageButtonOptions": to_image_options(filename),
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", *CLOUD_BUTTONS],
     }

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from components.energy_units import DEFAULT_ENERGY_UNIT, energy_axis, energy_uirevision, to_unit
 from components.figures.common import (
     COLORS,
     GAIN_COLORSCALE,
@@ -58,21 +59,28 @@ def _colorbar(title: str) -> dict:
     return {"title": {"text": title.replace(" (", "<br>("), "side": "right"}}
 
 
-def se_map_figure(semap: SEMap, max_columns: int = MAX_MAP_COLUMNS) -> go.Figure:
-    """Heatmap of OD_NL(E, <N>) (red = net gain), its zero contour and the operating method's threshold line."""
+def se_map_figure(semap: SEMap, max_columns: int = MAX_MAP_COLUMNS,
+                  energy_unit: str = DEFAULT_ENERGY_UNIT) -> go.Figure:
+    """Heatmap of OD_NL(E, <N>) (red = net gain), its zero contour and the operating method's threshold line.
+
+    E in ``energy_unit``; on a wavelength axis the columns are not evenly spaced, and plotly draws
+    the heatmap cell by cell instead of as one smoothed image (``zsmooth`` "fast" needs even spacing).
+    """
     step = max(1, math.ceil(semap.energy_mev.size / max_columns))
-    parts = FigureParts("SE map OD<sub>NL</sub>(E, ⟨N⟩)", axis_title("Photon energy E", "meV"),
-                        axis_title("⟨N⟩", "excitons/dot"), "se-map")
+    axis = energy_axis(energy_unit)
+    energy = to_unit(semap.energy_mev, energy_unit)
+    parts = FigureParts("SE map OD<sub>NL</sub>(E, ⟨N⟩)", axis.title,
+                        axis_title("⟨N⟩", "excitons/dot"), energy_uirevision("se-map", energy_unit))
     parts.add({
-        "type": "heatmap", "name": "OD_NL", "x": as_plot_array(semap.energy_mev[::step]),
+        "type": "heatmap", "name": "OD_NL", "x": as_plot_array(energy[::step]),
         "y": as_plot_array(semap.n_values), "z": as_plot_array(semap.od[:, ::step]),
-        "colorscale": GAIN_COLORSCALE, "zmid": 0.0, "zsmooth": "fast",
+        "colorscale": GAIN_COLORSCALE, "zmid": 0.0, "zsmooth": "fast" if not axis.wavelength else False,
         "colorbar": _colorbar(axis_title("OD<sub>NL</sub>/max OD₀", "relative")),
-        "hovertemplate": "E = %{x:.4g} meV<br>⟨N⟩ = %{y:.3g} excitons/dot<br>OD_NL = %{z:.3g} (relative)"
+        "hovertemplate": f"{axis.hover_x}<br>⟨N⟩ = %{{y:.3g}} excitons/dot<br>OD_NL = %{{z:.3g}} (relative)"
                          "<extra></extra>",
     })
     parts.add({
-        "type": "contour", "name": "OD_NL = 0 (gain boundary)", "x": as_plot_array(semap.energy_mev[::2 * step]),
+        "type": "contour", "name": "OD_NL = 0 (gain boundary)", "x": as_plot_array(energy[::2 * step]),
         "y": as_plot_array(semap.n_values), "z": as_plot_array(semap.od[:, ::2 * step]), "showscale": False,
         "contours": {"start": 0.0, "end": 0.0, "size": 1.0, "coloring": "none"},
         "line": {"color": "#111111", "width": 1.2}, "hoverinfo": "skip", "showlegend": True,

@@ -12,10 +12,11 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from components.energy_units import DEFAULT_ENERGY_UNIT, energy_axis, energy_uirevision, range_to_unit, to_unit
 from components.figures.common import LABEL_ROW_PX, FigureParts, axis_title, hover, line_trace
 from qdgain_core import Spectra
 
-ENERGY_TITLE = axis_title("Photon energy E", "meV")
+ENERGY_TITLE = energy_axis(DEFAULT_ENERGY_UNIT).title
 OD_HOVER = hover("E", "meV", "OD/max OD₀", "")
 SIGMA_HOVER = hover("E", "meV", "σ/σ_A,peak", "")
 # The energy axis opens on the lines, not on the whole computed grid: from the lowest to the
@@ -71,46 +72,60 @@ def energy_window(spectra: Spectra) -> tuple[float, float]:
     return max(low - margin, low_grid), min(high + margin, high_grid)
 
 
-def spectra_figure(spectra: Spectra) -> go.Figure:
-    """OD_NL(E) with its parts (absorption and ESA up, emission down) and OD_0 for reference."""
-    e = spectra.energy_mev
+def marked_lines(spectra: Spectra, energy_unit: str = DEFAULT_ENERGY_UNIT) -> list[tuple[float, str]]:
+    """(position in ``energy_unit``, label) of the A/SE/ESA/XX peak markers (lines without a position left out)."""
+    geometry = spectra.geometry
+    names = [name for name, _ in MARKED_LINES]
+    positions = to_unit(np.asarray([getattr(geometry, name) for name in names], dtype=float), energy_unit)
+    return [(float(x), text) for x, (_, text) in zip(positions, MARKED_LINES, strict=True) if math.isfinite(x)]
+
+
+def spectra_figure(spectra: Spectra, energy_unit: str = DEFAULT_ENERGY_UNIT) -> go.Figure:
+    """OD_NL(E) with its parts (absorption and ESA up, emission down) and OD_0 for reference, E in ``energy_unit``."""
+    axis = energy_axis(energy_unit)
+    e = to_unit(spectra.energy_mev, energy_unit)
+    od_hover = hover("E", "meV", "OD/max OD₀", "", x_part=axis.hover_x)
     parts = FigureParts(
         f"Nonlinear absorption at ⟨N⟩ = {spectra.n_avg:.3g}, ⟨n<sub>1S(e)</sub>⟩ = {spectra.n_doped:.3g}",
-        ENERGY_TITLE, axis_title("OD / max OD₀", "relative"), "spectra",
+        axis.title, axis_title("OD / max OD₀", "relative"), energy_uirevision("spectra", energy_unit),
     )
     parts.add(
-        line_trace("Linear absorption OD₀", e, spectra.linear_absorption, OD_HOVER, style="linear"),
-        line_trace("Ground-state absorption", e, spectra.ground_state_absorption, OD_HOVER, style="ground"),
-        line_trace("Excited-state absorption (ESA)", e, spectra.excited_state_absorption, OD_HOVER, style="esa"),
-        line_trace("Stimulated emission (−SE)", e, -spectra.stimulated_emission, OD_HOVER, style="se"),
-        line_trace("Biexciton emission (−XX)", e, -spectra.biexciton_emission, OD_HOVER, style="xx"),
-        line_trace("Net OD_NL (negative = gain)", e, spectra.net, OD_HOVER, style="net"),
+        line_trace("Linear absorption OD₀", e, spectra.linear_absorption, od_hover, style="linear"),
+        line_trace("Ground-state absorption", e, spectra.ground_state_absorption, od_hover, style="ground"),
+        line_trace("Excited-state absorption (ESA)", e, spectra.excited_state_absorption, od_hover, style="esa"),
+        line_trace("Stimulated emission (−SE)", e, -spectra.stimulated_emission, od_hover, style="se"),
+        line_trace("Biexciton emission (−XX)", e, -spectra.biexciton_emission, od_hover, style="xx"),
+        line_trace("Net OD_NL (negative = gain)", e, spectra.net, od_hover, style="net"),
     )
     parts.horizontal_line(0.0)
-    window = energy_window(spectra)
-    geometry = spectra.geometry
-    rows = parts.labelled_lines([(getattr(geometry, name), text) for name, text in MARKED_LINES], window)
+    window = range_to_unit(energy_window(spectra), energy_unit)
+    rows = parts.labelled_lines(marked_lines(spectra, energy_unit), window)
     parts.layout.update(opening_layout(window, rows))
     return parts.figure()
 
 
 def opening_layout(window: tuple[float, float], label_rows: int = 1) -> dict:
-    """Energy axis on ``window`` (Autoscale shows the whole grid), the title at the top and room for the labels."""
+    """Energy axis on ``window`` (in the axis's unit, sorted; Autoscale shows the whole grid), the title at the top
+    and room for the labels."""
     return {"xaxis": {"range": list(window), "autorange": False},
             "title": {"y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 8}},
             "margin": {"t": TOP_MARGIN_PX + LABEL_ROW_PX * max(label_rows - 1, 0)}}
 
 
-def cross_section_figure(spectra: Spectra) -> go.Figure:
-    """Single-dot sigma_SE, sigma_ESA and sigma_eff = sigma_SE - sigma_ESA ([000] Eq. 5)."""
-    e = spectra.energy_mev
-    parts = FigureParts("Cross sections of a singly excited dot", ENERGY_TITLE,
-                        axis_title("σ / σ<sub>A,peak</sub>", "relative"), "cross-sections")
+def cross_section_figure(spectra: Spectra, energy_unit: str = DEFAULT_ENERGY_UNIT) -> go.Figure:
+    """Single-dot sigma_SE, sigma_ESA and sigma_eff = sigma_SE - sigma_ESA ([000] Eq. 5), E in ``energy_unit``."""
+    axis = energy_axis(energy_unit)
+    e = to_unit(spectra.energy_mev, energy_unit)
+    sigma_hover = hover("E", "meV", "σ/σ_A,peak", "", x_part=axis.hover_x)
+    parts = FigureParts("Cross sections of a singly excited dot", axis.title,
+                        axis_title("σ / σ<sub>A,peak</sub>", "relative"),
+                        energy_uirevision("cross-sections", energy_unit))
     parts.add(
-        line_trace("σ_SE (stimulated emission)", e, spectra.sigma_se, SIGMA_HOVER, style="se"),
-        line_trace("σ_ESA (loss into biexcitons)", e, spectra.sigma_esa, SIGMA_HOVER, style="esa"),
-        line_trace("σ_eff = σ_SE − σ_ESA", e, spectra.sigma_eff, SIGMA_HOVER, style="eff"),
+        line_trace("σ_SE (stimulated emission)", e, spectra.sigma_se, sigma_hover, style="se"),
+        line_trace("σ_ESA (loss into biexcitons)", e, spectra.sigma_esa, sigma_hover, style="esa"),
+        line_trace("σ_eff = σ_SE − σ_ESA", e, spectra.sigma_eff, sigma_hover, style="eff"),
     )
     parts.horizontal_line(0.0)
-    parts.layout.update({"xaxis": {"range": list(energy_window(spectra)), "autorange": False}})
+    parts.layout.update({"xaxis": {"range": list(range_to_unit(energy_window(spectra), energy_unit)),
+                                   "autorange": False}})
     return parts.figure()

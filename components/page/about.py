@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from dash import dcc, html
 
-from components.panels import PANELS
+from components.page.gallery import figure_link
+from components.page.layout import DASHBOARD_TAB
+from components.panels import PANELS, TAB_OF_PANEL
+from qdgain_core.paper_figures import FIGURES
 
 REFERENCES: tuple[tuple[str, str], ...] = (
     ("[000]", "D. Zenatti and P. Kambhampati, “Optical gain in colloidal quantum dots is limited by biexciton "
@@ -170,11 +174,26 @@ def linked_citations(markdown: str) -> str:
     return CITATION.sub(r"[\\[\1\\]](#ref-\1)", markdown)
 
 
+def figure_links(panel_id: str) -> list[Any]:
+    """Links that open the dashboard in the state of each paper figure drawn on ``panel_id`` (the Paper figures)."""
+    links: list[Any] = []
+    for figure in FIGURES.values():
+        if figure.panel == panel_id:
+            links += [", "] if links else []
+            links.append(html.A(figure.label, href=figure_link(figure),
+                                title=f"Open the dashboard in the state of {figure.label}, the paper's values drawn"))
+    return links
+
+
 def panel_table() -> html.Table:
-    """Which paper figure or equation each dashboard panel reproduces."""
-    rows = [html.Tr([html.Td(panel.title), html.Td(panel.reproduces), html.Td(panel.caption)]) for panel in PANELS]
+    """Which paper figure or equation each dashboard panel reproduces; each panel links to its tab, each paper
+    figure to the dashboard in its state."""
+    rows = [html.Tr([html.Td(html.A(panel.title, href=f"#{TAB_OF_PANEL.get(panel.id, DASHBOARD_TAB)}")),
+                     html.Td(panel.reproduces),
+                     html.Td(figure_links(panel.id) or "—"), html.Td(panel.caption)]) for panel in PANELS]
     return html.Table(className="panel-table", children=[
-        html.Thead(html.Tr([html.Th("Panel"), html.Th("Reproduces"), html.Th("What it shows")])),
+        html.Thead(html.Tr([html.Th("Panel"), html.Th("Reproduces"), html.Th("Open a paper figure"),
+                            html.Th("What it shows")])),
         html.Tbody(rows),
     ])
 

@@ -21,7 +21,9 @@ from components.control_values import (
     RULES,
     display_value,
 )
+from components.energy_units import ENERGY_UNITS
 from components.ids import ID
+from components.page.export_controls import export_options
 from components.presets import preset_options, preset_summary
 from components.state import AppState, valid_holds
 from qdgain_core import FIELD_SPECS, GainParams
@@ -184,6 +186,20 @@ def hold_control(state: AppState) -> html.Div:
     ])
 
 
+ENERGY_UNIT_TOOLTIP = ("How every energy axis, hover and CSV column shows photon energy: meV, eV or wavelength "
+                       "(nm = 1239.84 / E in eV). The model computes in meV either way.")
+
+
+def energy_unit_control(state: AppState) -> html.Div:
+    """"Energy axis: meV | eV | nm", a view setting kept in the link."""
+    return html.Div(className="energy-unit-control", title=ENERGY_UNIT_TOOLTIP, children=[
+        html.Label("Energy axis:", htmlFor=ID.ENERGY_UNIT, className="energy-unit-label"),
+        dcc.RadioItems(id=ID.ENERGY_UNIT, options=[{"label": unit, "value": unit} for unit in ENERGY_UNITS],
+                       value=state.view.energy_unit, inline=True, className="energy-unit-choice",
+                       inputClassName="energy-unit-input"),
+    ])
+
+
 def preset_control(preset: str | None) -> html.Div:
     """Preset dropdown (sources on hover) and the selected preset's source line."""
     return html.Div(className="control preset-control", children=[
@@ -209,7 +225,9 @@ def action_buttons() -> html.Div:
                       title="Copy a link to exactly this state",
                       children=html.Span("Copy link"), copied_children=html.Span("Link copied ✓")),
         html.Button("Download all (zip)", id=ID.DOWNLOAD_ALL, n_clicks=0, className="button",
-                    title="Every panel as CSV plus the parameters as JSON"),
+                    title="Every panel as CSV (long and wide), the drawn panels as PNG and SVG at the export size, "
+                          "the parameters as JSON and a README with how to cite"),
+        export_options(),
     ])
 
 

@@ -15,7 +15,7 @@ from components.control_values import field_rules
 from components.figures.common import graph_config, message_figure
 from components.figures.readouts import CRITERION_NOTES, READOUT_NOTES
 from components.ids import ID
-from components.page.controls import hold_control, sidebar, slider_specs
+from components.page.controls import energy_unit_control, hold_control, sidebar, slider_specs
 from components.panels import (
     OPERATING_PANELS,
     PANEL_BY_ID,
@@ -27,25 +27,37 @@ from components.state import AppState, default_state
 from qdgain_core import __version__
 
 DEFAULT_PANEL_TAB = PANEL_TABS[0].value
-DASHBOARD_TAB, ABOUT_TAB = "dashboard", "about"
+DASHBOARD_TAB, ABOUT_TAB, GALLERY_TAB = "dashboard", "about", "figures"
 WIDE_PANELS = frozenset({"se_map", "ase_schemes"})
 
 
 def panel_card(panel: Panel) -> html.Section:
-    """A card: title, the paper figure it reproduces, CSV button, graph, caption and notice line."""
+    """A card: title, the paper figure it reproduces, CSV/PNG/SVG buttons, graph, caption and notice line.
+
+    PNG and SVG are made in the browser at the export size chosen beside "Download all" (assets/export.js).
+    """
     return html.Section(className=f"card panel-{panel.id}{' wide' if panel.id in WIDE_PANELS else ''}", children=[
         html.Header(className="card-head", children=[
             html.H3(panel.title),
             html.Span(f"reproduces {panel.reproduces}", className="reproduces",
                       title="See 'About the model' for the papers"),
-            html.Button("CSV", id=ids.csv_button(panel.id), n_clicks=0, className="button small",
-                        title=f"Download exactly the plotted data of '{panel.title}' as CSV"),
+            html.Span(className="card-actions", children=[
+                html.Button("CSV", id=ids.csv_button(panel.id), n_clicks=0, className="button small",
+                            title=f"Download exactly the plotted data of '{panel.title}' as CSV "
+                                  "(long or wide: the CSV layout beside Download all)"),
+                html.Button("PNG", id=ids.png_button(panel.id), n_clicks=0, className="button small",
+                            title=f"Download '{panel.title}' as a PNG at the export size beside Download all"),
+                html.Button("SVG", id=ids.svg_button(panel.id), n_clicks=0, className="button small",
+                            title=f"Download '{panel.title}' as an SVG (vector) at the export size beside "
+                                  "Download all"),
+            ]),
         ]),
         html.Div(className="graph-box", children=dcc.Graph(
             id=ids.graph(panel.id), figure=message_figure("computing…"), config=graph_config(f"qdgain_{panel.id}"),
             className="graph", responsive=True,
         )),
         html.P(panel.caption, className="caption"),
+        html.Div(id=ids.paper_note(panel.id), className="paper-note"),
         html.P("", id=ids.panel_notice(panel.id), className="panel-notice", role="status"),
     ])
 
@@ -111,6 +123,7 @@ def dashboard_tab(state: AppState) -> html.Main:
         html.H2("Operating point"),
         html.P("What the dots absorb and emit at the chosen ⟨N⟩ and ⟨n⟩; follows the sliders while you drag.",
                className="section-blurb"),
+        energy_unit_control(state),
         card_grid(OPERATING_PANELS, [readout_card()], "card-grid operating-grid"),
     ])
     return html.Main(className="dashboard", children=[
@@ -121,7 +134,8 @@ def dashboard_tab(state: AppState) -> html.Main:
 
 def tab_names() -> dict[str, Any]:
     """What the browser-side tab callbacks need: view names, figure tabs and main fields (in callback order)."""
-    return {"about": ABOUT_TAB, "dashboard": DASHBOARD_TAB, "panels": [tab.value for tab in PANEL_TABS],
+    return {"about": ABOUT_TAB, "dashboard": DASHBOARD_TAB, "gallery": GALLERY_TAB,
+            "panels": [tab.value for tab in PANEL_TABS],
             "fields": list(fields.MAIN_FIELDS)}
 
 
@@ -134,7 +148,8 @@ def view_switch() -> dcc.RadioItems:
     """
     return dcc.RadioItems(
         id=ID.VIEW, value=DASHBOARD_TAB, inline=True, className="view-switch", inputClassName="view-switch-input",
-        options=[{"label": "Dashboard", "value": DASHBOARD_TAB}, {"label": "About the model", "value": ABOUT_TAB}],
+        options=[{"label": "Dashboard", "value": DASHBOARD_TAB}, {"label": "Paper figures", "value": GALLERY_TAB},
+                 {"label": "About the model", "value": ABOUT_TAB}],
     )
 
 
@@ -155,6 +170,16 @@ def dismissible(content_id: str, box_id: str, class_name: str) -> html.Div:
     ])
 
 
+def paper_figure_banner() -> html.Div:
+    """Which paper figure the dashboard shows (its values drawn over its panel), with a button to stop; hidden
+    when none."""
+    return html.Div(id=ID.PAPER_FIGURE_BANNER, className="paper-figure-banner", hidden=True, role="status", children=[
+        html.Div(id=ID.PAPER_FIGURE_TEXT, className="paper-figure-text"),
+        html.Button("Stop comparing", id=ID.PAPER_FIGURE_CLEAR, n_clicks=0, className="button small",
+                    title="Stop drawing the paper's values (the parameters stay)"),
+    ])
+
+
 def build_layout() -> html.Div:
     """The whole page. State arrives from the URL through the state callback."""
     state = default_state()
@@ -169,6 +194,7 @@ def build_layout() -> html.Div:
         dcc.Store(id=ID.HISTORY_STORE, storage_type="memory"),
         dcc.Store(id=ID.APPLIED_STORE, storage_type="memory"),
         dcc.Store(id=ID.TAB_NAMES, data=tab_names()),
+        dcc.Store(id=ID.PAPER_FIGURE, storage_type="memory"),
         *[dcc.Store(id=ids.commit_store(tab.value), storage_type="memory") for tab in PANEL_TABS],
         *[dcc.Store(id=ids.drawn_store(tab.value), storage_type="memory") for tab in PANEL_TABS],
         dcc.Download(id=ID.DOWNLOAD),
@@ -179,6 +205,7 @@ def build_layout() -> html.Div:
             dismissible(ID.NOTICES, ID.NOTICES_BOX, "notices"),
         ]),
         view_switch(),
-        html.Div(dashboard_tab(state), id=ID.DASHBOARD_VIEW),
+        html.Div([paper_figure_banner(), dashboard_tab(state)], id=ID.DASHBOARD_VIEW),
+        html.Div(id=ID.GALLERY_VIEW, hidden=True, className="gallery-view"),
         html.Div(id=ID.ABOUT_VIEW, hidden=True, className="about-view"),
     ])

@@ -1,4 +1,11 @@
-"""Request limits: a cap on request bodies, a structural check of every callback POST, a log of slow requests."""
+"""Request limits: a cap on request bodies, a structural check of every callback POST, a log of slow requests.
+
+One callback may send a larger body: Download all carries the images the browser rendered
+for the zip (``components/export.py`` caps them, ``IMAGE_LIMITS``: at most 6 MiB of images,
+so a request of at most 9 MiB with base64 and the state). Every other request keeps the
+general cap (``QDGAIN_MAX_BODY_BYTES``, 1 MiB). A callback body above the general cap is read
+(up to the larger cap) only to learn its output; unless that is Download all's it gets 413.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +15,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from components import settings
+from components.ids import ID
 from components.server.payload_check import CallbackPayloadError, check_callback_body
 
 LOG = logging.getLogger("qdgain.security")
 
 CALLBACK_PATH = "/_dash-update-component"
 DEFAULT_SLOW_REQUEST_SECONDS = 2.0
+EXPORT_OUTPUT = f"{ID.DOWNLOAD_BUNDLE}.data"  # the Download-all callback (components/callbacks/downloads.py)
+
+
+def export_body_bytes() -> int:
+    """Largest body of the Download-all request: its images (components/export.py IMAGE_LIMITS) plus the rest."""
+    from components.export import IMAGE_LIMITS  # the export module imports the figures: only when installing
+
+    return IMAGE_LIMITS.request_bytes
 
 
 def install_request_limits(
@@ -24,22 +40,35 @@ def install_request_limits(
     callback_map: Mapping[str, Mapping[str, Any]] | None = None,
     max_body_bytes: int | None = None,
     slow_request_seconds: float = DEFAULT_SLOW_REQUEST_SECONDS,
+    large_outputs: Mapping[str, int] | None = None,
 ) -> None:
     """Bound request bodies, check callback payloads and log slow requests.
 
     ``max_body_bytes`` defaults to the ``QDGAIN_MAX_BODY_BYTES`` setting (1 MiB); larger bodies get
-    413. With ``callback_map`` (``app.callback_map``), a POST to the callback endpoint
-    that is not a well-formed call of a registered callback gets 400 before Dash runs.
+    413, except a callback POST whose output is in ``large_outputs`` (output -> its own cap;
+    by default the Download-all output, ``export_body_bytes()``). With ``callback_map``
+    (``app.callback_map``), a POST to the callback endpoint that is not a well-formed call of a
+    registered callback gets 400 before Dash runs.
     """
     if max_body_bytes is None:
         max_body_bytes = settings.current().max_body_bytes
-    server.config["MAX_CONTENT_LENGTH"] = max_body_bytes
+    general = max_body_bytes
+    server.config["MAX_CONTENT_LENGTH"] = general
+    if large_outputs is None:
+        large_outputs = {EXPORT_OUTPUT: export_body_bytes()} if callback_map is not None else {}
+    largest = max([general, *large_outputs.values()])
 
     @server.before_request
     def _check_request() -> None:
         g.qdgain_started = time.perf_counter()
         if callback_map is None or request.method != "POST" or request.path != CALLBACK_PATH:
             return
+        length = request.content_length or 0
+        large = length > general
+        if large:
+            if length > largest:
+                raise RequestEntityTooLarge()
+            request.max_content_length = largest  # read it, to learn which callback it calls
         try:
             body = request.get_json(force=True, silent=False)
         except RecursionError:
@@ -48,6 +77,9 @@ def install_request_limits(
             if error.code == 413:
                 raise
             raise CallbackPayloadError("body is not valid JSON") from None
+        output = body.get("output") if isinstance(body, dict) else None
+        if large and length > large_outputs.get(output if isinstance(output, str) else "", general):
+            raise RequestEntityTooLarge()
         check_callback_body(body, callback_map)
 
     @server.after_request

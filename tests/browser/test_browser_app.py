@@ -178,8 +178,10 @@ def test_csv_download_matches_the_figure(driver, base_url):
     text = downloaded(driver, "qdgain_spectra.csv", started).read_text()
     rows = list(csv.reader(io.StringIO("\n".join(line for line in text.splitlines() if not line.startswith("#")))))
     body = rows[1:]
+    from components.export import ascii_text  # the CSV is plain ASCII (OD₀ -> OD_0)
+
     for trace in shown:
-        mine = [row for row in body if row[0] == trace["name"].replace("<sub>", "").replace("</sub>", "")]
+        mine = [row for row in body if row[0] == ascii_text(trace["name"])]
         assert len(mine) == len(trace["x"]), trace["name"]
         np.testing.assert_allclose([float(r[1]) for r in mine], trace["x"], rtol=1e-6)
         np.testing.assert_allclose([float(r[2]) for r in mine], trace["y"], rtol=1e-6, atol=1e-12)
@@ -240,10 +242,10 @@ def test_gate_mirror_matches_the_javascript(driver, base_url, case):
     gate = registered_callbacks()["gate"]
     names = app_tab_names()
     inputs = [0.5 + i for i, _ in enumerate(names["fields"])] + [
-        None if case == "no revision" else {"params": {"chi": 0.5}}, 31, "stokes", "cuts",
+        None if case == "no revision" else {"params": {"chi": 0.5}}, 31, "stokes", "nm", "002-fig5b", "cuts",
         names["about"] if case == "about view" else names["dashboard"]]
     commit = {"numbers": dict(zip(names["fields"], inputs, strict=False)), "revision": inputs[len(names["fields"])],
-              "map_points": 31, "hold": "stokes"}
+              "map_points": 31, "hold": "stokes", "view": {"energy_unit": "nm", "figure": "002-fig5b"}}
     drawn = [commit if case == "already drawn" and tab == "cuts" else None for tab in names["panels"]]
     client = FakeClient({**dict(zip(gate.inputs, inputs, strict=True)), **dict(zip(gate.state, drawn + [names],
                                                                                    strict=True))})

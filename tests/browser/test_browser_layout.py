@@ -163,7 +163,14 @@ def test_screenshots_and_nothing_scrolls_sideways(driver, sized, base_url, width
         driver.execute_script("arguments[0].focus()", thumb)
         time.sleep(0.3)
         save(driver, f"dashboard_{width}x{height}_n_avg_focused.png")
-    driver.find_element("css selector", "#view label[data-option-index='1']").click()  # "About the model"
+    driver.find_element("css selector", "#view label[data-option-index='1']").click()  # "Paper figures"
+    wait_for(lambda: len(driver.find_elements("css selector", "#gallery-view .gallery-thumbnail .main-svg")) >= 3,
+             what="gallery thumbnails")
+    driver.execute_script("window.scrollTo(0, 0)")
+    assert save(driver, f"gallery_{width}x{height}.png").stat().st_size > 10_000
+    view = viewport(driver)
+    assert view["scrollWidth"] <= min(width, view["clientWidth"]), view
+    driver.find_element("css selector", "#view label[data-option-index='2']").click()  # "About the model"
     wait_for(lambda: driver.find_elements("css selector", "#about-view mjx-container"), what="typeset equations")
     time.sleep(1.0)  # MathJax typesets the rest
     driver.execute_script("window.scrollTo(0, 0)")

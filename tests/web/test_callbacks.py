@@ -370,21 +370,23 @@ def test_about_content_exists_only_while_open(view):
 def test_download_of_every_panel_and_zip():
     store = default_store()
     for panel_id in ("spectra", "se_map", "phase_nth"):
-        payload = run_triggered([f"{ids.csv_button(panel_id)}.n_clicks"], downloads.download, {}, 0, store)
-        assert payload["filename"] == f"qdgain_{panel_id}.csv"
-    payload = run_triggered([f"{ID.DOWNLOAD_ALL}.n_clicks"], downloads.download, {}, 1, store)
+        for layout, suffix in (("long", ""), ("wide", "_wide"), ("nonsense", "")):
+            payload = run_triggered([f"{ids.csv_button(panel_id)}.n_clicks"], downloads.download, {}, store, layout)
+            assert payload["filename"] == f"qdgain_{panel_id}{suffix}.csv"
+    payload = downloads.bundle({"style": "slide", "images": []}, store)
     assert payload["filename"].endswith(".zip") and payload["base64"]
 
 
-@pytest.mark.parametrize("trigger", [[], ["nope.n_clicks"]])
+@pytest.mark.parametrize("trigger", [[], ["nope.n_clicks"], [f"{ID.DOWNLOAD_ALL}.n_clicks"]])
 def test_download_without_a_button_does_nothing(trigger):
     with pytest.raises(PreventUpdate):
-        run_triggered(trigger, downloads.download, {}, 0, default_store())
+        run_triggered(trigger, downloads.download, {}, default_store(), "long")
 
 
 def test_download_with_garbage_store_still_answers():
-    payload = run_triggered([f"{ids.csv_button('spectra')}.n_clicks"], downloads.download, {}, 0, "garbage")
+    payload = run_triggered([f"{ids.csv_button('spectra')}.n_clicks"], downloads.download, {}, "garbage", 3)
     assert payload["content"].startswith("# qdgain")
+    assert downloads.bundle(["garbage"], "garbage")["filename"].endswith(".zip")
 
 
 # --- what the phase maps hold along eta ----------------------------------------------------------------------
