@@ -3,9 +3,10 @@
    * downloadImage: a card's PNG or SVG button saves its graph at the export size.
    * renderImages: "Download all" renders every drawn graph as PNG and SVG for the zip; the server checks
      each one again (components/export.py checked_images) before it goes in.
-   * cameraConfig: the plot toolbar's camera saves a PNG of the export size (its toImageButtonOptions).
-     A toolbar button of our own (an SVG one) would need a JavaScript click function in the graph's
-     config, which Dash passes as JSON: the SVG route is the card's SVG button.
+   * cameraConfig: the plot toolbar's PNG and SVG buttons. They replace plotly's camera and save the graph
+     at the export size, fonts and line widths included, like the card's buttons. Their click functions
+     cannot travel as JSON, so this browser-side callback puts them into each graph's config (never sent to
+     the server); the callback runs at page load and whenever the export size changes.
 
    An export style (EXPORT_STYLES in components/figures/common.py, handed over in the export-spec store)
    gives the figure's size in CSS pixels, the PNG's scale, the base font (every font is scaled by
@@ -243,6 +244,29 @@
         return {name: name, look: spec.styles[name]};
     }
 
+    var toolbarStyle = null;
+    /* a download arrow (plotly's icon format: a path in a 1000 x 1000 box, y up) */
+    var DOWNLOAD_ICON = {width: 1000, height: 1000,
+                         path: "M450 950h100v-450h150l-200-250-200 250h150zM100 150h800v-100h-800z",
+                         transform: "matrix(1 0 0 -1 0 1000)"};
+
+    /* A toolbar button saving ``format`` of this panel's graph at the export size chosen when clicked. */
+    function toolbarButton(spec, panel, format) {
+        return {
+            name: "qdgain-" + format,
+            title: "Download " + format.toUpperCase() + " (the export size chosen under Export options)",
+            icon: DOWNLOAD_ICON,
+            click: function (gd) {
+                var chosen = styleOf(spec, toolbarStyle);
+                render(gd, chosen.look, spec.base_font_px, format).then(function (image) {
+                    save(panel.filename + "_" + chosen.name + "." + format, format, image);
+                }).catch(function (error) {
+                    console.warn("qdgain: the " + format + " of " + panel.id + " could not be made", error);
+                });
+            },
+        };
+    }
+
     function bytesOf(base64) {
         var text = atob(base64);
         var bytes = new Uint8Array(text.length);
@@ -374,21 +398,17 @@
                 var n = arguments.length;
                 var spec = arguments[n - 1];
                 var configs = Array.prototype.slice.call(arguments, 1, n - 1);
-                var look = spec && spec.styles[style];
-                if (!look) {
+                if (!spec || !spec.styles) {
                     return configs.map(function () { return window.dash_clientside.no_update; });
                 }
+                toolbarStyle = styleOf(spec, style).name;
                 return spec.panels.map(function (panel, i) {
                     var config = Object.assign({}, configs[i]);
-                    config.toImageButtonOptions = {format: "png", filename: panel.filename + "_" + style,
-                                                   width: look.width, height: look.height, scale: look.scale};
-                    /* dcc.Graph hands a new config to plotly.js only with its next figure; the camera reads
-                       the drawn graph's context when clicked, so that gets the options now */
-                    var box = document.getElementById(panel.graph);
-                    var gd = box && box.getElementsByClassName("js-plotly-plot")[0];
-                    if (gd && gd._context) {
-                        gd._context.toImageButtonOptions = Object.assign({}, config.toImageButtonOptions);
-                    }
+                    var removed = (config.modeBarButtonsToRemove || []).filter(function (name) {
+                        return name !== "toImage";
+                    });
+                    config.modeBarButtonsToRemove = removed.concat(["toImage"]);
+                    config.modeBarButtonsToAdd = [toolbarButton(spec, panel, "png"), toolbarButton(spec, panel, "svg")];
                     return config;
                 });
             },

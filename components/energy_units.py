@@ -72,16 +72,6 @@ def scalar_to_unit(energy_mev: float, unit: str) -> float:
     return float(to_unit(np.asarray(energy_mev, dtype=np.float64), unit))
 
 
-def from_unit(values: np.ndarray, unit: str) -> np.ndarray:
-    """Values shown in ``unit`` back in meV (the inverse of ``to_unit``)."""
-    axis = energy_axis(unit)
-    shown = np.asarray(values, dtype=np.float64)
-    if not axis.wavelength:
-        return shown * axis.scale if axis.scale != 1.0 else shown
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(shown > 0, PLANCK_MEV_NM / np.where(shown > 0, shown, 1.0), np.nan)
-
-
 def range_to_unit(range_mev: tuple[float, float], unit: str) -> tuple[float, float]:
     """An energy range (low, high) in meV as the axis range in ``unit``, sorted (nm reverses the ends)."""
     low, high = (scalar_to_unit(end, unit) for end in range_mev)

@@ -39,7 +39,7 @@ import unicodedata
 import xml.etree.ElementTree as ElementTree
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -539,6 +539,11 @@ def _decoded(entry: Mapping[str, Any], fmt: str) -> tuple[bytes | None, str | No
     return data.encode("utf-8", "replace"), None
 
 
+def _named(value: Any, names: Collection[str]) -> bool:
+    """True when untrusted ``value`` is one of ``names`` (a list or dict is not: unhashable values never look up)."""
+    return isinstance(value, str) and value in names
+
+
 def checked_images(payload: Any) -> CheckedImages:
     """The images of a Download-all request (``renderImages`` in assets/export.js) that may go into the zip.
 
@@ -564,7 +569,7 @@ def checked_images(payload: Any) -> CheckedImages:
         if not isinstance(entry, Mapping):
             continue
         panel_id, fmt = entry.get("panel"), entry.get("format")
-        if panel_id not in PANEL_BY_ID or fmt not in IMAGE_FORMATS:
+        if not (_named(panel_id, PANEL_BY_ID) and _named(fmt, IMAGE_FORMATS)):
             continue
         name = image_name(str(panel_id), str(fmt), result.style)
         if name in result.accepted or name in result.left_out:
@@ -586,7 +591,8 @@ def checked_images(payload: Any) -> CheckedImages:
         total += len(data)
     skipped = payload.get("skipped")
     for entry in skipped if isinstance(skipped, list) else []:
-        if isinstance(entry, Mapping) and entry.get("panel") in PANEL_BY_ID and entry.get("format") in IMAGE_FORMATS:
+        if isinstance(entry, Mapping) and _named(entry.get("panel"), PANEL_BY_ID) and _named(entry.get("format"),
+                                                                                            IMAGE_FORMATS):
             name = image_name(str(entry["panel"]), str(entry["format"]), result.style)
             if name not in result.accepted:
                 result.left_out.setdefault(name, IMAGE_REASONS.get(str(entry.get("reason")), "not rendered"))

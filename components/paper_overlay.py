@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from components.figures.common import COLORS, MEASURED_EXTRA, as_plot_array
-from components.state import AppState
+from components.state import AppState, canonical
 from qdgain_core.measured import MeasuredPoint
 from qdgain_core.paper_figures import FIGURES, PaperFigure, comparisons
 
@@ -60,15 +60,14 @@ def _hover(point: MeasuredPoint) -> str:
     return f"paper: {point.y_value:g}{error}{unit}<br>{MEASURED_EXTRA}<extra></extra>"
 
 
-def _trace(point: MeasuredPoint, draw: str, figure: go.Figure, categories: tuple[str, ...]) -> dict[str, Any] | None:
+def _trace(point: MeasuredPoint, draw: str, x: float | None, figure: go.Figure) -> dict[str, Any] | None:
     name = f"{PAPER_PREFIX} {point.sample}"
     common = {"type": "scatter", "name": name, "legendgroup": "paper",
               "customdata": [[point.sample, _source(point)]] * 2, "hovertemplate": _hover(point)}
     if draw == "points":
-        x: Any = point.sample if point.sample in categories else point.x_value
         if x is None:
             return None
-        trace = {**common, "mode": "markers", "x": [x], "y": as_plot_array([point.y_value]),
+        trace = {**common, "mode": "markers", "x": as_plot_array([x]), "y": as_plot_array([point.y_value]),
                  "customdata": common["customdata"][:1],
                  "marker": {"symbol": "star", "size": 13, "color": PAPER_COLOR, "line": {"color": "white", "width": 1}}}
         if point.y_err:
@@ -90,12 +89,16 @@ def with_paper_values(panel_id: str, state: AppState, figure: go.Figure) -> go.F
     paper = shown_figure(panel_id, state)
     if paper is None:
         return figure
-    categories = tuple(figure.layout.xaxis.categoryarray or ())
-    traces = [trace for point, draw in paper.overlay_points()
-              if (trace := _trace(point, draw, figure, categories)) is not None]
+    traces = [trace for point, draw, x in paper.overlay_points()
+              if (trace := _trace(point, draw, x, figure)) is not None]
     if not traces:
         return figure
     return go.Figure(data=[*figure.data, *traces], layout=figure.layout, _validate=False)
+
+
+def status_word(status: str) -> str:
+    """The first word of a reproduction status: reproduced, calibrated or deviation."""
+    return status.split(":")[0].split()[0]
 
 
 def paper_note(panel_id: str, state: AppState) -> Any:
@@ -106,10 +109,12 @@ def paper_note(panel_id: str, state: AppState) -> Any:
     if paper is None:
         return ""
     rows = [html.Li([html.Strong(f"{row.claim}: "), f"paper {row.paper or '—'}, model {row.model}",
-                     html.Span(f" — {row.status}", className=f"status status-{row.status.split(':')[0].split()[0]}")])
+                     html.Span(f" — {row.status}", className=f"status status-{status_word(row.status)}")])
             for row in comparisons(paper)]
     drawn = len(paper.overlay_points())
     lead = (f"{paper.label} ({paper.title}): "
             + (f"the paper's {drawn} printed value{'s' if drawn != 1 else ''} drawn in purple (dotted/stars). "
                if drawn else "the paper's points are the markers of this panel. "))
+    if state.params != canonical(paper.params()):
+        lead += "The parameters now differ from the figure's; the comparison below is for the figure's own state."
     return html.Div([html.P(lead), html.Ul(rows)]) if rows else html.P(lead)

@@ -15,7 +15,7 @@ import json
 import math
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any
 
 import numpy as np
 
@@ -30,16 +30,9 @@ from . import (
     phase_maps,
     sigma_eff_ratio,
 )
+from .cli_parser import Parser as _Parser
+from .cli_parser import UsageError
 from .params import FIELD_SPECS, coerce_params
-
-
-class UsageError(Exception):
-    """A bad command-line argument (exit code 2)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # argparse's hook; one line, exit 2
-        raise UsageError(message)
 
 
 def _jsonable(value: Any) -> Any:

@@ -8,6 +8,7 @@ point (long format, float64 at full precision).
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import math
@@ -19,7 +20,10 @@ from typing import Any
 import numpy as np
 
 from . import __version__
-from .paper_figures import FIGURES, PaperFigureData, paper_figure
+from .cli_parser import Parser as _Parser
+from .cli_parser import UsageError
+from .figure_curves import ModelFigure
+from .paper_figures import FIGURE_IDS, FIGURES, PaperFigureData, paper_figure
 
 CSV_HEADER = ("role", "name", "x", "x_unit", "y", "y_unit", "y_err", "source")
 
@@ -31,6 +35,13 @@ def _number(value: Any) -> float | None:
 
 def _text(value: float | None) -> str:
     return "" if value is None or not math.isfinite(value) else repr(float(value))
+
+
+def _x_text(model: ModelFigure, x: float | None) -> str:
+    """An abscissa as written: the category's name on a categorical axis, repr(float) otherwise ("" for none)."""
+    if x is None:
+        return ""
+    return model.categories[int(x)] if model.categories else _text(x)
 
 
 def figure_listing() -> list[dict[str, str]]:
@@ -55,10 +66,10 @@ def figure_document(data: PaperFigureData) -> dict[str, Any]:
             "curves": [{"name": c.name, "role": c.role, "x": [_number(v) for v in np.asarray(c.x, dtype=float)],
                         "y": [_number(v) for v in np.asarray(c.y, dtype=float)]} for c in model.curves],
         },
-        "paper_points": [{"sample": p.sample, "quantity": p.quantity, "x_name": p.x_name, "x": p.x_value,
-                          "x_unit": p.x_unit, "y": p.y_value, "y_unit": p.y_unit, "y_err": p.y_err,
+        "paper_points": [{"sample": p.sample, "quantity": p.quantity, "x": _x_text(model, x) or None,
+                          "x_unit": model.x_unit, "y": p.y_value, "y_unit": p.y_unit, "y_err": p.y_err,
                           "source": p.citation, "note": p.note, "drawn_as": draw}
-                         for p, draw in data.paper_points],
+                         for p, draw, x in data.paper_points],
     }
 
 
@@ -67,51 +78,50 @@ def figure_rows(data: PaperFigureData) -> list[list[str]]:
     model = data.model
     rows = []
     for curve in model.curves:
-        xs = np.asarray(curve.x, dtype=float)
-        for x, y in zip(xs, np.asarray(curve.y, dtype=float), strict=True):
-            x_text = model.categories[int(x)] if model.categories else _text(x)
-            rows.append([curve.role, curve.name, x_text, model.x_unit, _text(y), model.y_unit, "", ""])
-    for point, _ in data.paper_points:
-        rows.append(["paper", point.sample, _text(point.x_value), point.x_unit, _text(point.y_value), point.y_unit,
+        for x, y in zip(np.asarray(curve.x, dtype=float), np.asarray(curve.y, dtype=float), strict=True):
+            rows.append([curve.role, curve.name, _x_text(model, x), model.x_unit, _text(y), model.y_unit, "", ""])
+    for point, _, x in data.paper_points:
+        rows.append(["paper", point.sample, _x_text(model, x), model.x_unit, _text(point.y_value), point.y_unit,
                      _text(point.y_err), point.citation])
     return rows
 
 
+def _parser(command: str) -> argparse.ArgumentParser:
+    parser = _Parser(prog=f"python -m qdgain_core {command}",
+                     description="the paper figures' ids" if command == "figures" else
+                     "one paper figure: comparison, parameters and model curves")
+    if command == "figure":
+        parser.add_argument("id", choices=FIGURE_IDS, metavar="ID", help="a figure id (see 'figures')")
+        parser.add_argument("--csv", default=None, metavar="FILE",
+                            help="write the model curves and the paper's values as CSV instead of JSON")
+    return parser
+
+
 def run(argv: Sequence[str]) -> int:
     """``figures`` or ``figure <id> [--csv FILE]``; returns the exit code (2: bad arguments)."""
-    command, rest = argv[0], list(argv[1:])
+    command = argv[0]
+    try:
+        args = _parser(command).parse_args(argv[1:])
+    except UsageError as error:
+        print(f"qdgain: error: {command}: {error}", file=sys.stderr)
+        return 2
     if command == "figures":
-        if rest:
-            print(f"qdgain: error: figures takes no arguments (got {' '.join(rest)})", file=sys.stderr)
-            return 2
         json.dump({"qdgain_version": __version__, "figures": figure_listing()}, sys.stdout, indent=1)
         sys.stdout.write("\n")
         return 0
-    csv_path = None
-    if "--csv" in rest:
-        at = rest.index("--csv")
-        if at + 1 >= len(rest):
-            print("qdgain: error: --csv needs a FILE", file=sys.stderr)
-            return 2
-        csv_path = rest.pop(at + 1)
-        rest.pop(at)
-    if len(rest) != 1 or rest[0] not in FIGURES:
-        shown = " ".join(rest) or "(none)"
-        print(f"qdgain: error: figure {shown}: give one id of {', '.join(FIGURES)}", file=sys.stderr)
-        return 2
-    data = paper_figure(rest[0])
-    if csv_path is None:
+    data = paper_figure(args.id)
+    if args.csv is None:
         json.dump(figure_document(data), sys.stdout)
         sys.stdout.write("\n")
         return 0
     try:
-        with open(csv_path, "w", newline="", encoding="utf-8") as handle:
+        with open(args.csv, "w", newline="", encoding="utf-8") as handle:
             handle.write(f"# qdgain {__version__} figure {data.figure.id}: {data.figure.label}, {data.figure.title}\n")
             handle.write(f"# parameters: {json.dumps(data.params.as_dict())}\n")
             writer = csv.writer(handle)
             writer.writerow(CSV_HEADER)
             writer.writerows(figure_rows(data))
     except OSError as error:
-        print(f"qdgain: error: --csv {csv_path!r}: {error.strerror}", file=sys.stderr)
+        print(f"qdgain: error: --csv {args.csv!r}: {error.strerror}", file=sys.stderr)
         return 2
     return 0

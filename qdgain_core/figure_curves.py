@@ -29,6 +29,7 @@ from .measured import MeasuredPoint
 from .observables import all_thresholds, se_map, threshold_vs_doping
 from .params import GainParams
 from .presets import PRESETS
+from .results import PhaseCuts
 from .statistics import electrons_vs_potential
 
 CUT_POINTS = 81
@@ -40,7 +41,6 @@ QS_PRESETS = MappingProxyType({"qs_4p5nm": "QS, 4.5 nm core", "qs_6p0nm": "QS, 6
 UNIVERSAL_PRESETS = MappingProxyType({"cdse_core": "CdSe cores", "cdse_graded_alloy": "CdSe/CdS/ZnS graded alloy",
                                       "cspbbr3": "CsPbBr3"})
 WAVELENGTH_605_NM = 605.0
-PLQY_VALUES = np.linspace(0.2, 1.0, 41)
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class ModelFigure:
     anchored: tuple[tuple[int, MeasuredPoint], ...] = ()
 
 
-def _cuts(params: GainParams) -> object:
+def _cuts(params: GainParams) -> PhaseCuts:
     chi = np.linspace(-0.5, 1.5, CUT_POINTS)
     eta = np.geomspace(0.1, 100.0, CUT_POINTS)
     return phase_cuts(params, chi, eta, hold=default_hold(params))
@@ -177,7 +177,7 @@ def _qs_thresholds(_: GainParams) -> ModelFigure:
 
 def _plqy(quantity: str) -> Callable[[GainParams], ModelFigure]:
     def build(params: GainParams) -> ModelFigure:
-        series = figure_series.plqy_series(params, PLQY_VALUES)
+        series = figure_series.plqy_series(params)
         if quantity == "n_th":
             return ModelFigure("plqy_threshold", "PLQY", "", "<N_th>", "excitons/dot",
                                (Curve(f"model ({params.threshold_method} method)", series.plqy, series.n_th),))
@@ -195,10 +195,23 @@ def _size(params: GainParams) -> ModelFigure:
                               "reference")))
 
 
-def _esa_binding(params: GainParams) -> ModelFigure:
-    series = figure_series.esa_binding_series(params)
-    curves = tuple(Curve(name, series.offsets_mev, values) for name, values in series.curves.items())
-    return ModelFigure("esa_binding", "ESA biexciton offset Delta_XX^A", "meV", "<N_th>", "excitons/dot", curves)
+# [001] Fig. 8g-h: the Simple Model's two lasing systems, each as its own preset, with ESA.
+ESA_BINDING_SYSTEMS = MappingProxyType({"simple_model_3ls": "3LS+ESA", "simple_model_4ls": "4LS+ESA"})
+
+
+def _esa_binding(_: GainParams) -> ModelFigure:
+    """Threshold versus the ESA offset of the 3LS and the 4LS presets, at the SE maximum and at the first net gain
+    anywhere ([001] Fig. 8g-h: "at the energy of the SE threshold and the SE maximum")."""
+    curves = []
+    for preset, variant in ESA_BINDING_SYSTEMS.items():
+        params = PRESETS[preset].params
+        series = figure_series.esa_binding_series(params)
+        row = series.variants.index(variant)
+        label = f"{variant[:3]} (Delta_SS = {series.stokes_mev:g} meV)"
+        curves.append(Curve(f"{label}, SE maximum", series.offsets_mev, series.n_th_se_peak[row]))
+        curves.append(Curve(f"{label}, first net gain", series.offsets_mev, series.n_th_first_gain[row]))
+    return ModelFigure("esa_binding", "ESA biexciton offset Delta_XX^A", "meV", "<N_th>", "excitons/dot",
+                       tuple(curves))
 
 
 def _counting(params: GainParams) -> ModelFigure:

@@ -57,7 +57,7 @@ from .statistics import occupation_probabilities, poisson_probabilities
 from .threshold_methods import method_for
 
 MAX_GRID_POINTS = 400
-DEFAULT_PLQY = np.linspace(0.2, 1.0, 17)
+DEFAULT_PLQY = np.linspace(0.2, 1.0, 41)  # 0.02 steps: sigma_eff/sigma_SE of CdSe turns up steeply above 0.9
 DIAMETER_RANGE_NM = (0.5, 50.0)
 STOKES_EXPONENT_RANGE = (0.0, 6.0)
 ESA_VARIANTS = ("3LS+ESA", "4LS+ESA")

@@ -22,6 +22,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+from .claims import claim_texts
 from .figure_curves import KINDS, ModelFigure, model_figure
 from .measured import MeasuredPoint, measured_points
 from .params import FIELD_SPECS, GainParams
@@ -30,18 +31,36 @@ from .presets import PRESETS
 FIGURES_RESOURCE = "data/paper_figures.json"
 DRAWS = ("points", "hline", "vline")
 MATCH_KEYS = ("dataset", "sample", "quantity", "x_name", "x_value", "kind")
+DISPLAY_ENERGY_UNITS = ("meV", "eV", "nm")  # how a figure's energy axis is shown (the web's energy units)
 
 
 @dataclass(frozen=True)
 class Overlay:
-    """Which printed values to draw over the model (``match``: column values of measured_points.csv), and how."""
+    """Which printed values to draw over the model (``match``: column values of measured_points.csv), and how.
+
+    ``x_preset`` draws a value without an abscissa as a point at that preset's ESA offset
+    Delta_XX^A = chi Delta_SS (meV; [001] Fig. 8g-h); "points" otherwise take only rows with an abscissa.
+    """
 
     match: Mapping[str, str]
     draw: str
+    x_preset: str | None = None
 
     def points(self) -> tuple[MeasuredPoint, ...]:
-        """The rows of measured_points.csv this overlay selects."""
-        return tuple(point for point in measured_points() if _matches(point, self.match))
+        """The rows of measured_points.csv this overlay draws."""
+        rows = (point for point in measured_points() if _matches(point, self.match))
+        if self.draw == "points" and self.x_preset is None:
+            return tuple(point for point in rows if point.x_value is not None)
+        return tuple(rows)
+
+    def x_of(self, point: MeasuredPoint) -> float | None:
+        """Where a point is drawn along x (None for a line)."""
+        if self.draw != "points":
+            return None
+        if self.x_preset is not None:
+            preset = PRESETS[self.x_preset].params
+            return preset.chi * preset.stokes_mev
+        return point.x_value
 
 
 @dataclass(frozen=True)
@@ -58,6 +77,7 @@ class PaperFigure:
     panel: str
     claims: tuple[str, ...]
     overlay: tuple[Overlay, ...]
+    energy_unit: str = "meV"
 
     @property
     def label(self) -> str:
@@ -69,9 +89,9 @@ class PaperFigure:
         base = PRESETS[self.preset].params if self.preset else GainParams()
         return base.with_updates(**self.settings) if self.settings else base
 
-    def overlay_points(self) -> tuple[tuple[MeasuredPoint, str], ...]:
-        """(printed value, how it is drawn) for every overlay row."""
-        return tuple((point, item.draw) for item in self.overlay for point in item.points())
+    def overlay_points(self) -> tuple[tuple[MeasuredPoint, str, float | None], ...]:
+        """(printed value, how it is drawn, its x for a point) for every overlay row."""
+        return tuple((point, item.draw, item.x_of(point)) for item in self.overlay for point in item.points())
 
 
 @dataclass(frozen=True)
@@ -88,13 +108,14 @@ class Comparison:
 
 @dataclass(frozen=True)
 class PaperFigureData:
-    """A figure with its comparisons, the model curves (float64) and the paper's values drawn over them."""
+    """A figure with its comparisons, the model curves (float64) and the paper's values drawn over them:
+    (point, how it is drawn, its x; on a categorical axis the category's index)."""
 
     figure: PaperFigure
     params: GainParams
     comparisons: tuple[Comparison, ...]
     model: ModelFigure
-    paper_points: tuple[tuple[MeasuredPoint, str], ...]
+    paper_points: tuple[tuple[MeasuredPoint, str, float | None], ...]
 
 
 def _matches(point: MeasuredPoint, match: Mapping[str, str]) -> bool:
@@ -115,7 +136,11 @@ def _overlay(raw: Mapping[str, Any], figure_id: str) -> Overlay:
         raise ValueError(f"{FIGURES_RESOURCE}: {figure_id}: overlay match keys {sorted(unknown)} not in {MATCH_KEYS}")
     if raw.get("draw") not in DRAWS:
         raise ValueError(f"{FIGURES_RESOURCE}: {figure_id}: overlay draw {raw.get('draw')!r} not in {DRAWS}")
-    overlay = Overlay(MappingProxyType(dict(match)), raw["draw"])
+    x_preset = raw.get("x_preset")
+    if x_preset is not None and (x_preset not in PRESETS or raw["draw"] != "points"):
+        raise ValueError(f"{FIGURES_RESOURCE}: {figure_id}: x_preset {x_preset!r} needs a known preset and "
+                         "draw 'points'")
+    overlay = Overlay(MappingProxyType(dict(match)), raw["draw"], x_preset)
     if not overlay.points():
         raise ValueError(f"{FIGURES_RESOURCE}: {figure_id}: overlay {dict(match)} selects no row of "
                          "measured_points.csv")
@@ -134,9 +159,16 @@ def _figure(raw: Mapping[str, Any]) -> PaperFigure:
     if raw["panel"] not in KINDS:
         raise ValueError(f"{FIGURES_RESOURCE}: {figure_id}: panel {raw['panel']!r} is not a figure kind of "
                          "figure_curves.KINDS")
+    unknown_claims = set(raw["claims"]) - set(claim_texts())
+    if unknown_claims or not raw["claims"]:
+        raise ValueError(f"{FIGURES_RESOURCE}: {figure_id}: claims {sorted(unknown_claims)} are not rows of "
+                         "data/claims.csv (and a figure needs at least one)")
+    energy_unit = raw.get("energy_unit", "meV")
+    if energy_unit not in DISPLAY_ENERGY_UNITS:
+        raise ValueError(f"{FIGURES_RESOURCE}: {figure_id}: energy_unit {energy_unit!r} not in {DISPLAY_ENERGY_UNITS}")
     return PaperFigure(figure_id, raw["paper"], raw["figure"], raw["title"], raw["caption"], preset,
                        MappingProxyType(settings), raw["panel"], tuple(raw["claims"]),
-                       tuple(_overlay(item, figure_id) for item in raw.get("overlay", ())))
+                       tuple(_overlay(item, figure_id) for item in raw.get("overlay", ())), energy_unit)
 
 
 @cache
@@ -171,5 +203,6 @@ def paper_figure(figure_id: str) -> PaperFigureData:
     """Everything about one paper figure: state, comparisons, model curves and the paper's printed values."""
     figure = figure_definition(figure_id)
     params = figure.params()
-    return PaperFigureData(figure, params, comparisons(figure), model_figure(figure.panel, params),
-                           figure.overlay_points())
+    model = model_figure(figure.panel, params)
+    anchored = tuple((point, "points", float(index)) for index, point in model.anchored)
+    return PaperFigureData(figure, params, comparisons(figure), model, figure.overlay_points() + anchored)

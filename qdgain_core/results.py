@@ -302,7 +302,7 @@ class SingleWavelengthThresholds:
     """Single-wavelength gain threshold <N_gain,lambda>(E) and the gain spectrum ([002] Fig. 5d-e).
 
     ``n_th`` (excitons/dot) is the smallest <N> with -OD_NL(E) > ``gain_min_fraction`` max OD_0
-    (0: OD_NL(E) < 0) on the grid ``n_grid`` (0 and log-spaced points, crossings interpolated
+    (0: OD_NL(E) < 0) on the grid ``n_grid`` (0 and log-spaced points, crossings bisected
     in ln <N>), NaN where there is no gain up to ``n_grid[-1]``; ``gain_cm`` (cm^-1) is the
     material gain g(E) at <N> = ``gain_n_avg``, at the doping ``n_doped`` (electrons/dot).
     """

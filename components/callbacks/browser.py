@@ -12,7 +12,7 @@
 * ``clearFigure``: "Stop comparing" drops the paper figure drawn over its panel.
 * ``writeQuery``, ``tabsFromHash``, ``writeHash``, ``currentLink``: the state in the URL.
 * ``downloadImage``, ``renderImages``, ``cameraConfig`` (assets/export.js, ``register_export``):
-  the PNG/SVG of the cards, the images of Download all, the camera's export size.
+  the PNG/SVG of the cards, the images of Download all, the toolbar's PNG and SVG buttons.
 
 The URL follows the committed state (the store's query string) without reloading: each new
 committed state is a browser-history entry (``history.pushState``; the first of a visit
@@ -135,5 +135,4 @@ def register_export() -> None:
         [Output(ids.graph(p), "config") for p in PANEL_IDS],
         Input(ID.EXPORT_STYLE, "value"),
         [State(ids.graph(p), "config") for p in PANEL_IDS] + [State(ID.EXPORT_SPEC, "data")],
-        prevent_initial_call=True,
     )

@@ -128,7 +128,7 @@ def resolve_applied(trigger: set[str], search: Any, preset: Any, map_points: Any
     what = ("Reset" if ID.RESET in trigger
             else f"The preset “{PRESET_CHOICES[name].label}”" if name else "The built-in defaults")
     notices += replacement_notice(what, replaced_edits(previous, params)) if store is not None else ()
-    view = ViewState(points, name, kept_hold, previous.view.energy_unit, previous.view.figure)
+    view = ViewState(points, name, kept_hold, previous.view.energy_unit)  # a new preset ends the paper figure
     return Resolution(AppState(params, view), notices)
 
 

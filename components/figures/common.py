@@ -377,17 +377,10 @@ DEFAULT_EXPORT_STYLE = "slide"
 CLOUD_BUTTONS = ("sendChartToCloud", "sendDataToCloud", "editInChartStudio")
 
 
-def to_image_options(filename: str, style: str = DEFAULT_EXPORT_STYLE) -> dcc.Graph.ConfigToImageButtonOptions:
-    """``toImageButtonOptions`` of the modebar camera: a PNG at the export style's size (``assets/export.js``
-    rewrites it when the export size changes)."""
-    look = EXPORT_STYLES[style]
-    return {"format": "png", "filename": f"{filename}_{style}", "width": look.width, "height": look.height,
-            "scale": look.scale}
-
-
-def graph_config(filename: str) -> dcc.Graph.Config:
-    """dcc.Graph config: the camera exports a PNG at the export size with a meaningful filename; no logo and
-    nothing that sends the chart anywhere (plotly.js >= 3 shows a "Share chart" button unless told not to)."""
+def graph_config() -> dcc.Graph.Config:
+    """dcc.Graph config: no logo and nothing that sends the chart anywhere (plotly.js >= 3 shows a "Share chart"
+    button unless told not to). Plotly's camera is removed too: the page's own PNG and SVG toolbar buttons
+    (``cameraConfig`` in assets/export.js) save the export size, fonts and line widths included."""
     return {
         "displaylogo": False,
         "responsive": True,
@@ -395,6 +388,5 @@ def graph_config(filename: str) -> dcc.Graph.Config:
         "showEditInChartStudio": False,
         "showLink": False,
         "plotlyServerURL": "",
-        "toImageButtonOptions": to_image_options(filename),
-        "modeBarButtonsToRemove": ["lasso2d", "select2d", *CLOUD_BUTTONS],
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage", *CLOUD_BUTTONS],
     }

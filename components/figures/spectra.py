@@ -16,9 +16,6 @@ from components.energy_units import DEFAULT_ENERGY_UNIT, energy_axis, energy_uir
 from components.figures.common import LABEL_ROW_PX, FigureParts, axis_title, hover, line_trace
 from qdgain_core import Spectra
 
-ENERGY_TITLE = energy_axis(DEFAULT_ENERGY_UNIT).title
-OD_HOVER = hover("E", "meV", "OD/max OD₀", "")
-SIGMA_HOVER = hover("E", "meV", "σ/σ_A,peak", "")
 # The energy axis opens on the lines, not on the whole computed grid: from the lowest to the
 # highest line energy, padded by WINDOW_HALF_WIDTHS half-widths (HWHM of the absorption band), and
 # wide enough that no curve is cut where it is above SIGNIFICANT of its own peak, plus MARGIN of the

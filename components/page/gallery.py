@@ -15,29 +15,33 @@ from typing import Any
 from dash import dcc, html
 
 from components import ids
+from components.energy_units import ENERGY_UNITS
 from components.figures.common import message_figure
 from components.panels import PANEL_BY_ID, TAB_OF_PANEL
+from components.paper_overlay import status_word
 from components.state import AppState, ViewState, canonical
 from components.url_state import to_query
-from qdgain_core.paper_figures import FIGURES, Comparison, PaperFigure, comparisons
+from qdgain_core.paper_figures import DISPLAY_ENERGY_UNITS, FIGURES, Comparison, PaperFigure, comparisons
+
+_not_on_a_tab = sorted(f.id for f in FIGURES.values() if f.panel not in TAB_OF_PANEL)
+if _not_on_a_tab or DISPLAY_ENERGY_UNITS != ENERGY_UNITS:
+    raise ValueError(f"paper figures must be drawn on a panel of a figure tab ({_not_on_a_tab}) and name the "
+                     "dashboard's energy units")
 
 THUMBNAIL_HEIGHT_PX = 210
 THUMBNAIL_CONFIG: Any = {"staticPlot": True, "displayModeBar": False, "responsive": True}
 
 
 def figure_state(figure: PaperFigure) -> AppState:
-    """The dashboard state that shows ``figure``: its parameters, its preset, the paper values drawn."""
-    return AppState(canonical(figure.params()), ViewState(preset=figure.preset, figure=figure.id))
+    """The dashboard state that shows ``figure``: its parameters, its preset, its energy unit, the paper values
+    drawn."""
+    return AppState(canonical(figure.params()),
+                    ViewState(preset=figure.preset, energy_unit=figure.energy_unit, figure=figure.id))
 
 
 def figure_link(figure: PaperFigure) -> str:
     """Relative link to the dashboard in ``figure``'s state, on the tab of its panel (``?…#tab``)."""
     return f"{to_query(figure_state(figure)) or '?'}#{TAB_OF_PANEL[figure.panel]}"
-
-
-def status_word(status: str) -> str:
-    """The first word of a reproduction status: reproduced, calibrated or deviation."""
-    return status.split(":")[0].split()[0]
 
 
 def comparison_item(row: Comparison) -> html.Li:
@@ -72,7 +76,7 @@ def gallery_card(figure: PaperFigure) -> html.Article:
 
 
 def gallery_view() -> html.Main:
-    """Every paper figure as a card, grouped by paper."""
+    """Every paper figure as a card, in the order of the papers."""
     return html.Main(className="gallery", children=[
         html.H2("Paper figures"),
         html.P("Every figure or table of the four papers that the model addresses. Each card compares the paper's "

@@ -53,7 +53,7 @@ def panel_card(panel: Panel) -> html.Section:
             ]),
         ]),
         html.Div(className="graph-box", children=dcc.Graph(
-            id=ids.graph(panel.id), figure=message_figure("computing…"), config=graph_config(f"qdgain_{panel.id}"),
+            id=ids.graph(panel.id), figure=message_figure("computing…"), config=graph_config(),
             className="graph", responsive=True,
         )),
         html.P(panel.caption, className="caption"),

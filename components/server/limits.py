@@ -4,12 +4,14 @@ One callback may send a larger body: Download all carries the images the browser
 for the zip (``components/export.py`` caps them, ``IMAGE_LIMITS``: at most 6 MiB of images,
 so a request of at most 9 MiB with base64 and the state). Every other request keeps the
 general cap (``QDGAIN_MAX_BODY_BYTES``, 1 MiB). A callback body above the general cap is read
-(up to the larger cap) only to learn its output; unless that is Download all's it gets 413.
+(up to the larger cap) and its first bytes name its output; unless that is Download all's it
+gets 413 before any JSON is parsed.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -26,6 +28,17 @@ LOG = logging.getLogger("qdgain.security")
 CALLBACK_PATH = "/_dash-update-component"
 DEFAULT_SLOW_REQUEST_SECONDS = 2.0
 EXPORT_OUTPUT = f"{ID.DOWNLOAD_BUNDLE}.data"  # the Download-all callback (components/callbacks/downloads.py)
+
+
+OUTPUT_PREFIX_BYTES = 512
+# Dash's renderer writes the output first: {"output":"<id>.<prop>", ...}.
+DECLARED_OUTPUT = re.compile(rb'^\s*\{\s*"output"\s*:\s*"([^"\\]{1,200})"')
+
+
+def declared_output(head: bytes) -> str | None:
+    """The output a callback body names first (its first OUTPUT_PREFIX_BYTES, unparsed), or None."""
+    match = DECLARED_OUTPUT.match(head)
+    return match.group(1).decode("ascii", "replace") if match else None
 
 
 def export_body_bytes() -> int:
@@ -68,7 +81,9 @@ def install_request_limits(
         if large:
             if length > largest:
                 raise RequestEntityTooLarge()
-            request.max_content_length = largest  # read it, to learn which callback it calls
+            request.max_content_length = largest  # read its bytes, to learn which callback it calls
+            if declared_output(request.get_data(cache=True)[:OUTPUT_PREFIX_BYTES]) not in large_outputs:
+                raise RequestEntityTooLarge()  # before any JSON is parsed: only Download all may be large
         try:
             body = request.get_json(force=True, silent=False)
         except RecursionError:

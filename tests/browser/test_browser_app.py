@@ -191,7 +191,7 @@ def test_png_download_from_the_modebar(driver, base_url):
     open_page(driver, base_url + "/")
     started = time.time()
     driver.execute_script(
-        "document.querySelector('#graph-spectra .modebar-btn[data-title^=\"Download plot\"]').click()")
+        "document.querySelector('#graph-spectra .modebar-btn[data-title^=\"Download PNG\"]').click()")
     path = downloaded(driver, ".png", started)
     assert path.name.startswith("qdgain_spectra")
     wait_for(lambda: path.stat().st_size > 1000 and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", what="PNG bytes")

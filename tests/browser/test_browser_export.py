@@ -93,7 +93,8 @@ def test_no_modebar_button_sends_a_chart_anywhere(driver, base_url):
     graphs = driver.execute_script(MODEBAR)
     assert {g["graph"] for g in graphs} >= {"graph-spectra", "graph-phase_nth", "graph-phase_sigma"}
     for graph in graphs:
-        assert "Download plot as a PNG" in graph["titles"], graph
+        assert {"Download PNG", "Download SVG"} <= {t.split(" (")[0] for t in graph["titles"]}, graph
+        assert "Download plot as a PNG" not in graph["titles"], graph  # plotly's camera is replaced
         assert not [t for t in graph["titles"] if re.search(r"share|cloud|studio|edit|send", t, re.I)], graph
         # plotly.js 3+ knows no showEditInChartStudio (None); its "Share chart" follows showSendToCloud
         assert graph["sendToCloud"] is False and not graph["editInChartStudio"] and not graph["serverURL"]
@@ -125,7 +126,8 @@ def test_card_buttons_save_png_and_svg_at_the_export_size(driver, base_url, styl
     assert severe_logs(driver) == []
 
 
-def test_the_camera_saves_the_export_size_and_its_toast_keeps_clear_of_the_card_buttons(driver, base_url):
+def test_the_toolbar_saves_png_and_svg_at_the_export_size_and_toasts_keep_clear_of_the_card_buttons(driver,
+                                                                                                   base_url):
     from selenium.webdriver.common.action_chains import ActionChains
 
     for width, height in ((1400, 1000), (390, 844)):
@@ -136,20 +138,26 @@ def test_the_camera_saves_the_export_size_and_its_toast_keeps_clear_of_the_card_
             choose(driver, "export-style", "single")
             graph = driver.find_element("id", "graph-spectra")
             driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", graph)
-            before = existing(driver)
-            ActionChains(driver).move_to_element(graph).perform()
-            camera = driver.find_element("css selector", "#graph-spectra .modebar-btn[data-title^='Download plot']")
-            wait_for(camera.is_displayed, what="the modebar")
-            ActionChains(driver).move_to_element(camera).click().perform()
-            rects = wait_for(lambda: (r := driver.execute_script(RECTS))["notes"] and r, what="plotly's toast")
+            for fmt in ("png", "svg"):
+                before = existing(driver)
+                ActionChains(driver).move_to_element(graph).perform()
+                button = driver.find_element(
+                    "css selector", f"#graph-spectra .modebar-btn[data-title^='Download {fmt.upper()}']")
+                wait_for(button.is_displayed, what="the modebar")
+                ActionChains(driver).move_to_element(button).click().perform()
+                path = downloaded(driver, f"qdgain_spectra_single.{fmt}", before)
+                if fmt == "png":
+                    assert png_size(path.read_bytes()) == EXPORT_STYLES["single"].png_size
+                else:
+                    assert ElementTree.fromstring(path.read_bytes()).tag.endswith("svg")
+            # any toast plotly shows (its notifier; the page's buttons raise none) covers no card button
+            rects = driver.execute_script(RECTS)
             assert rects["buttons"], rects
             for note in rects["notes"]:
-                for button in rects["buttons"]:
-                    apart = (note["right"] <= button["left"] or button["right"] <= note["left"]
-                             or note["bottom"] <= button["top"] or button["bottom"] <= note["top"])
-                    assert apart, (width, note, button)
-            path = downloaded(driver, "qdgain_spectra_single.png", before)
-            assert png_size(path.read_bytes()) == EXPORT_STYLES["single"].png_size
+                for card_button in rects["buttons"]:
+                    apart = (note["right"] <= card_button["left"] or card_button["right"] <= note["left"]
+                             or note["bottom"] <= card_button["top"] or card_button["bottom"] <= note["top"])
+                    assert apart, (width, note, card_button)
         finally:
             driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert severe_logs(driver) == []

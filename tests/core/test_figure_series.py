@@ -50,7 +50,7 @@ def test_plqy_series_at_the_operating_plqy_is_the_operating_point(name):
 
 def test_plqy_series_of_cdse_falls_and_rises_as_in_000_fig4():
     series = plqy_series(_preset("cdse_core"))
-    assert series.plqy[0] == 0.2 and series.plqy[-1] == 1.0 and series.plqy.size == 17
+    assert series.plqy[0] == 0.2 and series.plqy[-1] == 1.0 and series.plqy.size == 41
     assert np.all(np.diff(series.n_th) < 0) and np.all(np.diff(series.sigma_ratio) > 0)
 
 

@@ -44,8 +44,9 @@ def test_a_figure_computes_its_curves_and_comparison(figure_id):
         assert y.shape == np.asarray(curve.x).shape
         assert np.isfinite(y).any(), f"{figure_id}: {curve.name} has no finite value"
     assert data.params == figure_definition(figure_id).params()
-    for point, draw in data.paper_points:
+    for point, draw, x in data.paper_points:
         assert draw in ("points", "hline", "vline") and math.isfinite(point.y_value)
+        assert (x is not None and math.isfinite(x)) == (draw == "points")
 
 
 def _reproduction_table() -> dict[str, tuple[str, str, str]]:
@@ -93,7 +94,7 @@ def test_a_broken_definition_fails_naming_the_problem(change, message):
 def test_an_overlay_selects_the_rows_it_names():
     figure = _figure({**BASE, "overlay": [{"match": {"dataset": "002_threshold_vs_doping", "x_value": "0.94"},
                                            "draw": "points"}]})
-    points = [point for point, _ in figure.overlay_points()]
+    points = [point for point, _, _ in figure.overlay_points()]
     assert [(p.x_value, p.y_value) for p in points] == [(0.94, 0.8)]
 
 
@@ -133,7 +134,7 @@ def test_cli_writes_model_curves_and_paper_points_as_csv(tmp_path):
     data = paper_figure("002-fig5d-e")
     assert sum(row["role"] == "model" for row in rows) == sum(len(c.x) for c in data.model.curves)
     paper = [row for row in rows if row["role"] == "paper"]
-    assert [float(row["y"]) for row in paper] == [point.y_value for point, _ in data.paper_points]
+    assert [float(row["y"]) for row in paper] == [point.y_value for point, _, _ in data.paper_points]
     first = data.model.curves[0]
     assert float(rows[0]["x"]) == float(first.x[0])  # written as repr(float64): exact
     assert all(re.fullmatch(r"[ -~]*", line) for line in lines[2:]), "CSV rows are plain ASCII"

@@ -13,6 +13,7 @@ import struct
 import time
 import zipfile
 import zlib
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -397,7 +398,12 @@ def test_hostile_pngs_are_rejected(name):
 @pytest.mark.parametrize("payload", [None, "garbage", 3, [], {"images": "x"}, {"style": "poster", "images": []},
                                      {"style": "slide", "images": [1, None, {"panel": "nope", "format": "png"},
                                                                    {"panel": "spectra", "format": "gif"},
-                                                                   {"panel": "spectra", "format": "png", "data": 5}]}])
+                                                                   {"panel": "spectra", "format": "png", "data": 5}]},
+                                     {"style": {"a": 1}, "images": []}, {"style": ["slide"], "images": []},
+                                     {"style": "slide", "images": [{"panel": ["spectra"], "format": "png"},
+                                                                   {"panel": {"x": 1}, "format": "svg"},
+                                                                   {"panel": "spectra", "format": ["png"]}],
+                                      "skipped": [{"panel": ["spectra"], "format": {"f": 1}}, "x", None]}])
 def test_unusable_image_payloads_give_no_images(payload):
     assert checked_images(payload).accepted == {}
 
@@ -496,14 +502,19 @@ def test_only_the_download_all_request_may_be_large():
                                                                   "data": junk}]}}],
               "state": [{"id": "state-store", "property": "data", "value": store}],
               "changedPropIds": ["export-images.data"]}
-    response = client.post("/_dash-update-component", json=bundle)
+    def post(body: dict) -> Any:
+        """As Dash's renderer sends it: the output first (Flask's json= would sort the keys)."""
+        return client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+
+    response = post(bundle)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     answer = response.get_json()["response"][EXPORT_OUTPUT.split(".")[0]]["data"]
     archive = zipfile.ZipFile(io.BytesIO(base64.b64decode(answer["content"])))
     assert "not included, rejected: not a PNG (no PNG signature): `images/qdgain_spectra_slide.png`" in (
         archive.read("README.md").decode())
     other = dict(bundle, output="download.data", outputs={"id": "download", "property": "data"})
-    assert client.post("/_dash-update-component", json=other).status_code == 413
+    assert post(other).status_code == 413
+    assert client.post("/_dash-update-component", json=bundle).status_code == 413  # output not named first
     huge = dict(bundle)
     huge["inputs"] = [dict(bundle["inputs"][0], value="A" * (IMAGE_LIMITS.request_bytes + 1))]
-    assert client.post("/_dash-update-component", json=huge).status_code == 413
+    assert post(huge).status_code == 413

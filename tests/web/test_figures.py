@@ -110,10 +110,9 @@ def test_no_gain_state_draws_notes_not_numbers():
     assert "no gain" in notes
 
 
-def test_png_export_config():
-    config = graph_config("qdgain_spectra")
-    assert config["toImageButtonOptions"] == {"format": "png", "filename": "qdgain_spectra_slide", "width": 1280,
-                                              "height": 720, "scale": 1}
+def test_graph_config():
+    config = graph_config()
+    assert "toImage" in config["modeBarButtonsToRemove"]  # the page's PNG/SVG toolbar buttons replace the camera
     # nothing sends the chart to an outside service (plotly.js >= 3 adds "Share chart" unless told not to)
     assert config["showSendToCloud"] is False and config["showEditInChartStudio"] is False
     assert config["plotlyServerURL"] == "" and "sendChartToCloud" in config["modeBarButtonsToRemove"]

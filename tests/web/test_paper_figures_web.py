@@ -41,10 +41,13 @@ def test_the_paper_values_are_drawn_over_the_figure_panel_only(figure_id):
     added = [trace for trace in drawn.data if str(trace.name).startswith("paper:")]
     assert len(drawn.data) == len(plain.data) + len(added)
     assert len(added) == len(paper.overlay_points())
-    for trace, (point, draw) in zip(added, paper.overlay_points(), strict=True):
+    for trace, (point, draw, x) in zip(added, paper.overlay_points(), strict=True):
         values = trace.y if draw in ("points", "hline") else trace.x
         assert [float(v) for v in values] == pytest.approx([point.y_value] * len(values), rel=1e-6)
         assert point.citation in trace.customdata[0][1]
+        if draw == "points":
+            assert float(trace.x[0]) == pytest.approx(x, rel=1e-6)
+            assert (trace.error_y.array is not None) == bool(point.y_err)
     other = next(panel_id for panel_id in PANEL_BY_ID if panel_id != paper.panel)
     assert shown_figure(other, state) is None and paper_note(other, state) == ""
 
@@ -136,3 +139,38 @@ def test_the_banner_names_the_figure_or_hides():
 
 def test_default_view_has_no_figure_and_mev():
     assert default_state().view == ViewState() and AppState(default_state().params, ViewState()).view.figure is None
+
+
+@pytest.mark.parametrize("figure_id", list(FIGURES))
+def test_a_card_shows_the_numbers_of_the_reproduction_table(figure_id):
+    from qdgain_core.reproduction import claim_row
+
+    card = next(card for card in gallery_view().children[-1].children if card.id == f"gallery-card-{figure_id}")
+    text = str(card)
+    for key in FIGURES[figure_id].claims:
+        claim, _, paper, model, _ = claim_row(key)
+        assert claim in text and paper in text and model in text
+
+
+def test_a_changed_state_says_the_comparison_is_for_the_figure_state():
+    state = figure_state(FIGURES["002-fig5b"])
+    moved = AppState(state.params.with_updates(n_doped=0.5), state.view)
+    assert "now differ" in str(paper_note("doping_threshold", moved))
+    assert "now differ" not in str(paper_note("doping_threshold", state))
+
+
+def test_a_preset_ends_the_paper_figure():
+    from components.callbacks.commit import resolve_applied
+    from components.ids import ID
+
+    state = figure_state(FIGURES["002-fig5b"])
+    store = state_to_store(state, to_query(state))
+    resolution = resolve_applied({ID.PRESET}, None, "cdse_core", 31, None, store)
+    assert resolution.state.view.figure is None and resolution.state.view.preset == "cdse_core"
+
+
+def test_the_wavelength_figure_opens_in_nm():
+    state = figure_state(FIGURES["002-fig5d-e"])
+    assert state.view.energy_unit == "nm"
+    figure = PANEL_BY_ID["wavelength_threshold"].draw(state)
+    assert "nm" in figure.layout.xaxis.title.text
