@@ -43,6 +43,7 @@ from components.presets import PRESET_CHOICES, measured
 from components.state import AppState
 from qdgain_core import GainParams
 from qdgain_core.constants import K_B_MEV_PER_K
+from qdgain_core.figure_curves import WAVELENGTH_OD0_FLOOR
 from qdgain_core.maps import MAX_STOKES_FRACTION
 from qdgain_core.standard_model import reference_diameter_nm
 
@@ -312,7 +313,8 @@ def _operating_size(state: AppState) -> Marker:
 def _wavelength_threshold(state: AppState) -> go.Figure:
     params, unit = state.params, state.view.energy_unit
     model = computed.model_figure(params, "wavelength_threshold")
-    return series_figure(model, _wavelength_look(state), no_gain_reason=no_gain_reason(params),
+    reason = f"{no_gain_reason(params)}, or OD₀ below {WAVELENGTH_OD0_FLOOR:g} of its peak"
+    return series_figure(model, _wavelength_look(state), no_gain_reason=reason,
                          x_of=lambda energy_mev: to_unit(energy_mev, unit))
 
 

@@ -101,6 +101,12 @@ def status_word(status: str) -> str:
     return status.split(":")[0].split()[0]
 
 
+def _cause(status: str) -> str:
+    """What a status says after its first word (a deviation's cause, a calibration's note)."""
+    word = status_word(status)
+    return status[len(word):].lstrip(": ").strip()
+
+
 def paper_note(panel_id: str, state: AppState) -> Any:
     """Under the panel: which paper figure is compared and its reproduction rows ("" when none is shown)."""
     from dash import html
@@ -108,8 +114,9 @@ def paper_note(panel_id: str, state: AppState) -> Any:
     paper = shown_figure(panel_id, state)
     if paper is None:
         return ""
-    rows = [html.Li([html.Strong(f"{row.claim}: "), f"paper {row.paper or '—'}, model {row.model}",
-                     html.Span(f" — {row.status}", className=f"status status-{status_word(row.status)}")])
+    rows = [html.Li([html.Strong(f"{row.claim}: "), f"paper {row.paper or '—'}, model {row.model} ",
+                     html.Span(status_word(row.status), className=f"status status-{status_word(row.status)}"),
+                     f" {_cause(row.status)}"])
             for row in comparisons(paper)]
     drawn = len(paper.overlay_points())
     lead = (f"{paper.label} ({paper.title}): "
