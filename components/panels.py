@@ -260,7 +260,7 @@ def _plqy_sigma_look(_: AppState) -> SeriesLook:
 
 def _size_look(state: AppState) -> SeriesLook:
     return SeriesLook(f"Threshold vs dot size — {_method(state)} method", axis_title("Dot diameter d", "nm"),
-                      N_TH_TITLE, ("d", "nm"), N_TH_HOVER)
+                      N_TH_TITLE, ("d", "nm"), N_TH_HOVER, gaps="gaps: χ or Δ_SS outside its range")
 
 
 def _esa_binding_look(_: AppState) -> SeriesLook:
@@ -284,7 +284,9 @@ def _wavelength_look(state: AppState) -> SeriesLook:
     return SeriesLook("Single-wavelength gain threshold", axis.title,
                       axis_title("⟨N<sub>gain,λ</sub>⟩", "excitons/dot"),
                       ("E", state.view.energy_unit), ("⟨N_gain,λ⟩", "excitons/dot"), x_part=axis.hover_x,
-                      uirevision=energy_uirevision("wavelength-threshold", state.view.energy_unit))
+                      uirevision=energy_uirevision("wavelength-threshold", state.view.energy_unit),
+                      gaps=f"gaps: no gain ({no_gain_reason(state.params)}) or OD₀ below "
+                           f"{WAVELENGTH_OD0_FLOOR:g} of its peak")
 
 
 def _gain_605_look(_: AppState) -> SeriesLook:
@@ -313,9 +315,7 @@ def _operating_size(state: AppState) -> Marker:
 def _wavelength_threshold(state: AppState) -> go.Figure:
     params, unit = state.params, state.view.energy_unit
     model = computed.model_figure(params, "wavelength_threshold")
-    reason = f"{no_gain_reason(params)}, or OD₀ below {WAVELENGTH_OD0_FLOOR:g} of its peak"
-    return series_figure(model, _wavelength_look(state), no_gain_reason=reason,
-                         x_of=lambda energy_mev: to_unit(energy_mev, unit))
+    return series_figure(model, _wavelength_look(state), x_of=lambda energy_mev: to_unit(energy_mev, unit))
 
 
 PANELS: tuple[Panel, ...] = (

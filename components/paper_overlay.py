@@ -62,7 +62,7 @@ def _hover(point: MeasuredPoint) -> str:
 
 def _trace(point: MeasuredPoint, draw: str, x: float | None, figure: go.Figure) -> dict[str, Any] | None:
     name = f"{PAPER_PREFIX} {point.sample}"
-    common = {"type": "scatter", "name": name, "legendgroup": "paper",
+    common = {"type": "scatter", "name": name,
               "customdata": [[point.sample, _source(point)]] * 2, "hovertemplate": _hover(point)}
     if draw == "points":
         if x is None:
@@ -93,6 +93,11 @@ def with_paper_values(panel_id: str, state: AppState, figure: go.Figure) -> go.F
               if (trace := _trace(point, draw, x, figure)) is not None]
     if not traces:
         return figure
+    named: set[tuple[str, str]] = set()
+    for trace in traces:  # one legend entry per sample and look: its points toggle together
+        key = (trace["name"], trace["mode"])
+        trace.update(legendgroup=f"paper {key}", showlegend=key not in named)
+        named.add(key)
     return go.Figure(data=[*figure.data, *traces], layout=figure.layout, _validate=False)
 
 

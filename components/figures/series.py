@@ -41,6 +41,7 @@ class SeriesLook:
     y_range: tuple[float, float] | None = None
     x_part: str = ""
     uirevision: str = ""
+    gaps: str = ""  # the legend's word for gaps in the curves, when they are not "no gain"
 
 
 def _identity(values: np.ndarray) -> np.ndarray:
@@ -87,6 +88,7 @@ def series_figure(model: ModelFigure, look: SeriesLook, *, operating: Marker | N
         parts.add(markers_trace("operating point", [operating], text, symbol="star", color=COLORS["operating"],
                                 show_text=False, size=13))
     if gaps:
-        parts.legend_key(f"gaps: no gain ({no_gain_reason})" if no_gain_reason else "gaps: no gain or out of range",
+        parts.legend_key(look.gaps or (f"gaps: no gain ({no_gain_reason})" if no_gain_reason
+                                       else "gaps: no gain or out of range"),
                          symbol="line-ew-open", color=COLORS["net"])
     return parts.figure()

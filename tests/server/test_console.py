@@ -133,3 +133,20 @@ def test_qdgain_serve_answers_healthz_on_loopback(qdgain, tmp_path):
     finally:
         server.stop()
     assert "Traceback" not in server.log()
+
+
+def test_production_never_runs_in_debug_mode():
+    """gunicorn serves ``app:server``; neither it nor any entry point turns on Flask's or Dash's debug mode."""
+    import re
+    from pathlib import Path
+
+    import app
+
+    assert app.server.debug is False
+    assert not any(value for key, value in app.app._dev_tools.items() if isinstance(value, bool)), app.app._dev_tools
+    root = Path(__file__).resolve().parents[2]
+    served = [root / "app.py", root / "gunicorn.conf.py", root / "Dockerfile", root / "compose.yaml",
+              *(root / "scripts").glob("*.sh"), *(root / "components").rglob("*.py"), *(root / "qdgain_core").rglob("*.py")]
+    pattern = re.compile(r"debug\s*=\s*True|enable_dev_tools|FLASK_DEBUG|--reload")
+    offending = [path.name for path in served if pattern.search(path.read_text(encoding="utf-8"))]
+    assert len(served) > 40 and offending == []
