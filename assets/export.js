@@ -250,6 +250,16 @@
                          path: "M450 950h100v-450h150l-200-250-200 250h150zM100 150h800v-100h-800z",
                          transform: "matrix(1 0 0 -1 0 1000)"};
 
+    /* Save ``format`` of a panel's drawn graph at the export style ``style`` (a card button, a toolbar button). */
+    function saveGraph(spec, panel, gd, style, format) {
+        var chosen = styleOf(spec, style);
+        render(gd, chosen.look, spec.base_font_px, format).then(function (image) {
+            save(panel.filename + "_" + chosen.name + "." + format, format, image);
+        }).catch(function (error) {
+            console.warn("qdgain: the " + format + " of " + panel.id + " could not be made", error);
+        });
+    }
+
     /* A toolbar button saving ``format`` of this panel's graph at the export size chosen when clicked. */
     function toolbarButton(spec, panel, format) {
         return {
@@ -257,12 +267,7 @@
             title: "Download " + format.toUpperCase() + " (the export size chosen under Export options)",
             icon: DOWNLOAD_ICON,
             click: function (gd) {
-                var chosen = styleOf(spec, toolbarStyle);
-                render(gd, chosen.look, spec.base_font_px, format).then(function (image) {
-                    save(panel.filename + "_" + chosen.name + "." + format, format, image);
-                }).catch(function (error) {
-                    console.warn("qdgain: the " + format + " of " + panel.id + " could not be made", error);
-                });
+                saveGraph(spec, panel, gd, toolbarStyle, format);
             },
         };
     }
@@ -333,12 +338,7 @@
                 if (!gd) {
                     return;
                 }
-                var chosen = styleOf(spec, style);
-                render(gd, chosen.look, spec.base_font_px, format).then(function (image) {
-                    save(panel.filename + "_" + chosen.name + "." + format, format, image);
-                }).catch(function (error) {
-                    console.warn("qdgain: the " + format + " of " + panel.id + " could not be made", error);
-                });
+                saveGraph(spec, panel, gd, style, format);
             },
 
             /* Download all: PNG and SVG of every drawn graph, within the spec's limits, for the server's zip. */
@@ -404,10 +404,6 @@
                 toolbarStyle = styleOf(spec, style).name;
                 return spec.panels.map(function (panel, i) {
                     var config = Object.assign({}, configs[i]);
-                    var removed = (config.modeBarButtonsToRemove || []).filter(function (name) {
-                        return name !== "toImage";
-                    });
-                    config.modeBarButtonsToRemove = removed.concat(["toImage"]);
                     config.modeBarButtonsToAdd = [toolbarButton(spec, panel, "png"), toolbarButton(spec, panel, "svg")];
                     return config;
                 });

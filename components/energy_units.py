@@ -19,14 +19,12 @@ from types import MappingProxyType
 
 import numpy as np
 
-from qdgain_core.constants import PLANCK_EV_NM
+from qdgain_core.constants import PLANCK_MEV_NM
 
 ENERGY_UNITS: tuple[str, ...] = ("meV", "eV", "nm")
 DEFAULT_ENERGY_UNIT = "meV"
 assert DEFAULT_ENERGY_UNIT in ENERGY_UNITS, "the default energy unit must be one of ENERGY_UNITS"
 
-PLANCK_MEV_NM = PLANCK_EV_NM * 1e3
-"""h c in meV nm: wavelength (nm) = PLANCK_MEV_NM / photon energy (meV), and back."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ K_B_MEV_PER_K = 0.08617333262
 
 PLANCK_EV_NM = 1239.841984
 """h c in eV nm: photon energy (eV) = PLANCK_EV_NM / wavelength (nm)."""
+PLANCK_MEV_NM = PLANCK_EV_NM * 1e3
+"""h c in meV nm: wavelength (nm) = PLANCK_MEV_NM / photon energy (meV), and back."""
 
 EV_TO_J = 1.602176634e-19
 """Elementary charge: joules per eV."""

@@ -19,14 +19,14 @@ import numpy as np
 from . import figure_series
 from .anchors import anchors_of
 from .ase import ase_curve
-from .constants import PLANCK_EV_NM
+from .constants import PLANCK_MEV_NM
 from .crossing import search_limit
 from .dynamics import gain_dynamics
 from .ensemble import geometry_for, nonlinear_absorption
 from .level_schemes import level_scheme_variants
 from .maps import default_hold, phase_cuts
 from .measured import MeasuredPoint
-from .observables import all_thresholds, se_map, threshold_vs_doping
+from .observables import gain_threshold, se_map, threshold_vs_doping
 from .params import GainParams
 from .presets import PRESETS
 from .results import PhaseCuts
@@ -158,7 +158,7 @@ def _preset_values(names: Mapping[str, str], value: Callable[[GainParams], float
 
 
 def _operating_threshold(params: GainParams) -> float:
-    return all_thresholds(params)[params.threshold_method].n_th
+    return gain_threshold(params).n_th
 
 
 def _universal(_: GainParams) -> ModelFigure:
@@ -232,8 +232,8 @@ def _wavelength_threshold(params: GainParams) -> ModelFigure:
     curves = []
     for doped in dopings:
         series = figure_series.single_wavelength_thresholds(params.with_updates(n_doped=doped))
-        od0 = np.interp(series.energy_mev, linear.energy_mev, linear.linear_absorption)
-        shown = np.where(od0 >= WAVELENGTH_OD0_FLOOR * linear.linear_absorption.max(), series.n_th, np.nan)
+        od0 = linear.linear_absorption  # on the same energy grid (the params' lines)
+        shown = np.where(od0 >= WAVELENGTH_OD0_FLOOR * od0.max(), series.n_th, np.nan)
         curves.append(Curve(f"<n_1S(e)> = {doped:g}", series.energy_mev, shown))
     return ModelFigure("wavelength_threshold", "photon energy", "meV", "<N_gain,lambda>", "excitons/dot",
                        tuple(curves), log_y=True)
@@ -242,7 +242,7 @@ def _wavelength_threshold(params: GainParams) -> ModelFigure:
 def _gain_605(params: GainParams) -> ModelFigure:
     """[002] Fig. 5f at 605 nm; a material whose spectrum does not reach 605 nm is read at its emission peak."""
     try:
-        series = figure_series.gain_at_energy_vs_n(params, PLANCK_EV_NM * 1e3 / WAVELENGTH_605_NM)
+        series = figure_series.gain_at_energy_vs_n(params, PLANCK_MEV_NM / WAVELENGTH_605_NM)
     except ValueError:
         series = figure_series.gain_at_energy_vs_n(params, geometry_for(params).emission_mev)
     curves = tuple(Curve(f"<n_1S(e)> = {doped:g}, {series.wavelength_nm:.0f} nm", series.n_values, series.gain_cm[i])

@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .ase import ase_curve, gain_coefficient_cm
-from .constants import PLANCK_EV_NM
-from .crossing import N_BISECTION, first_crossing, linear_criterion, search_limit
+from .constants import PLANCK_MEV_NM
+from .crossing import N_BISECTION, first_crossing, search_limit
 from .ensemble import (
     MAX_N_AVG,
     coefficients_for,
@@ -38,9 +38,8 @@ from .maps import phase_maps
 from .observables import (
     UNSATURATED_N_MAX,
     gain_threshold,
-    method_functionals,
-    peak_thresholds,
     sigma_ratio_from_lines,
+    thresholds_for_coefficients,
 )
 from .params import FIELD_SPECS, GainParams
 from .results import (
@@ -54,7 +53,6 @@ from .results import (
 )
 from .standard_model import DEFAULT_DIAMETERS_NM, reference_diameter_nm, standard_model
 from .statistics import occupation_probabilities, poisson_probabilities
-from .threshold_methods import method_for
 
 MAX_GRID_POINTS = 400
 DEFAULT_PLQY = np.linspace(0.2, 1.0, 41)  # 0.02 steps: sigma_eff/sigma_SE of CdSe turns up steeply above 0.9
@@ -114,22 +112,6 @@ def _field_range(name: str) -> tuple[float, float]:
     return float(spec.minimum), float(spec.maximum)
 
 
-def _thresholds_for_coefficients(params: GainParams, coefficients: np.ndarray) -> np.ndarray:
-    """<N_th> by ``params.threshold_method`` for a stack of coefficient tables (B, N + 1, L) on the lines of ``params``.
-
-    All B problems share the lines (only populations or strengths differ) and are solved at once.
-    """
-    method = params.threshold_method
-    energy, lines, geometry = lines_for(params)
-    limit, _ = search_limit(params.pump_mode, params.pump_sites, params.n_search_max)
-    batch = (coefficients.shape[0],)
-    if not method_for(method).linear:
-        floor = np.full(batch, params.gain_min_fraction * od0_peak(params))
-        return peak_thresholds(params, coefficients @ lines, floor, limit)
-    integrals = method_functionals(params, method, energy, lines, geometry.emission_mev)
-    return first_crossing(linear_criterion(coefficients @ integrals, params.pump_mode, params.pump_sites), batch, limit)
-
-
 def plqy_series(params: GainParams, plqy_values: npt.ArrayLike | None = None) -> PLQYSeries:
     """<N_th> (``params.threshold_method``) and sigma_eff/sigma_SE versus PLQY ([000] Fig. 4a,b).
 
@@ -139,7 +121,7 @@ def plqy_series(params: GainParams, plqy_values: npt.ArrayLike | None = None) ->
     plqy = _grid("plqy_values", plqy_values, DEFAULT_PLQY, *_field_range("plqy"))
     _, lines, _ = lines_for(params)
     each = [params.with_updates(plqy=float(q)) for q in plqy]
-    n_th = _thresholds_for_coefficients(params, np.stack([coefficients_for(p) for p in each]))
+    n_th = thresholds_for_coefficients(params, np.stack([coefficients_for(p) for p in each]))
     ratio = np.array([float(sigma_ratio_from_lines(lines, p)) for p in each])
     return PLQYSeries(plqy, n_th, ratio, params.threshold_method)
 
@@ -279,7 +261,7 @@ def gain_at_energy_vs_n(
 ) -> GainAtEnergy:
     """Material gain (cm^-1) at ``energy_mev`` versus <N> for each doping <n_1S(e)> ([002] Fig. 5f).
 
-    [002] reads it at 605 nm: ``energy_mev = PLANCK_EV_NM * 1e3 / 605``. The lines do not depend
+    [002] reads it at 605 nm: ``energy_mev = PLANCK_MEV_NM / 605``. The lines do not depend
     on doping, so all doping levels and <N> share them; the gain maximum over energy (value and
     position) comes with it. Default <N>: 81 points from 0 to 20 (the Rabi saturation if resonant).
     """
@@ -299,7 +281,7 @@ def gain_at_energy_vs_n(
     peak = np.argmax(gain, axis=-1)
     return GainAtEnergy(
         energy_mev=at,
-        wavelength_nm=PLANCK_EV_NM * 1e3 / at,
+        wavelength_nm=PLANCK_MEV_NM / at,
         n_values=n_avg,
         n_doped_values=doping,
         gain_cm=(1.0 - frac) * gain[..., j] + frac * gain[..., j + 1],

@@ -219,20 +219,28 @@ def threshold_vs_doping(params: GainParams, n_doped_values: npt.ArrayLike, metho
     Doping fractions follow ``params`` (grand canonical, eqs. S9-S16); the lines do not
     depend on doping, so they are computed once.
     """
-    method = params.threshold_method if method is None else method
-    spec = method_for(method)
     values = np.asarray(n_doped_values, dtype=float).ravel()
     if values.size == 0 or values.size > 1000 or np.any(~np.isfinite(values)) or np.any((values < 0) | (values > 2)):
         raise ValueError("n_doped_values: need 1 to 1000 values in [0, 2] electrons/dot")
+    coefficients = np.stack([coefficients_for(params.with_updates(n_doped=float(v))) for v in values])
+    return thresholds_for_coefficients(params, coefficients, method)
+
+
+def thresholds_for_coefficients(params: GainParams, coefficients: np.ndarray, method: str | None = None) -> np.ndarray:
+    """<N_th> by ``method`` (default the params') for a stack of coefficient tables (B, N + 1, L) on the lines of
+    ``params``; inf where no gain.
+
+    All B problems share the lines (only populations or strengths differ: doping, PLQY) and are solved at once.
+    """
+    method = params.threshold_method if method is None else method
     energy, lines, geometry = lines_for(params)
     limit, _ = search_limit(params.pump_mode, params.pump_sites, params.n_search_max)
-    if not spec.linear:
-        sectors = np.stack([coefficients_for(params.with_updates(n_doped=float(v))) @ lines for v in values])
-        floor = np.full(values.size, params.gain_min_fraction * od0_peak(params))
-        return peak_thresholds(params, sectors, floor, limit)
+    batch = (coefficients.shape[0],)
+    if not method_for(method).linear:
+        floor = np.full(batch, params.gain_min_fraction * od0_peak(params))
+        return peak_thresholds(params, coefficients @ lines, floor, limit)
     integrals = method_functionals(params, method, energy, lines, geometry.emission_mev)
-    weights = np.stack([coefficients_for(params.with_updates(n_doped=float(v))) @ integrals for v in values])
-    return first_crossing(linear_criterion(weights, params.pump_mode, params.pump_sites), (values.size,), limit)
+    return first_crossing(linear_criterion(coefficients @ integrals, params.pump_mode, params.pump_sites), batch, limit)
 
 
 def sigma_eff_ratio(params: GainParams) -> float:
