@@ -1,7 +1,8 @@
 """qdgain dashboard: optical gain in colloidal quantum dots (Dash app; ``server`` for gunicorn).
 
-Only assembles: create Dash, configure the cache, set the layout, register the callbacks,
-harden the server. Run locally with ``qdgain serve`` or ``python app.py`` (HOST, PORT from
+Only assembles: create Dash, configure the cache, set the layout, register the callbacks
+(the background jobs on the manager of ``components/jobs/backend.py``; ``celery_app`` for the
+job workers), harden the server. Run locally with ``qdgain serve`` or ``python app.py`` (HOST, PORT from
 the environment, ``components.settings``); serve with ``gunicorn app:server``. Debug mode
 is never on.
 """
@@ -14,7 +15,8 @@ from dash import Dash
 
 from components import settings
 from components.callbacks import register_callbacks
-from components.page.layout import build_layout
+from components.jobs.backend import backend
+from components.page.layout import build_layout, validation_layout
 from components.server.cache_backend import configure_cache
 from components.server.startup import secure_app
 
@@ -24,8 +26,10 @@ logging.basicConfig(level=settings.current().log_level.upper(),
 app = Dash(__name__, title="qdgain · optical gain in quantum dots", update_title=None)
 app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers, hyphenation
 server = app.server
+celery_app = backend().celery_app  # QDGAIN_CELERY_BROKER set: ``celery -A app:celery_app worker`` runs the jobs
 configure_cache(server)
 app.layout = build_layout()  # static: the state arrives from the URL through callbacks
+app.validation_layout = validation_layout()  # the layout plus the components the Your data view creates
 register_callbacks()
 secure_app(app)  # after every callback: CSP hashes, payload checks, /healthz
 

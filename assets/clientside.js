@@ -36,7 +36,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (!names || !name) {
                 return [noUpdate, noUpdate];
             }
-            if (name === names.about || name === names.gallery || name === names.dashboard) {
+            if (name === names.about || name === names.gallery || name === names.data || name === names.dashboard) {
                 return [name, noUpdate];
             }
             if (names.panels.indexOf(name) >= 0) {
@@ -49,7 +49,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (!names || !outer) {
                 return;
             }
-            var hash = outer === names.about || outer === names.gallery ? "#" + outer : (inner ? "#" + inner : "");
+            var own = outer === names.about || outer === names.gallery || outer === names.data;
+            var hash = own ? "#" + outer : (inner ? "#" + inner : "");
             if (hash !== window.location.hash) {
                 window.history.replaceState(window.history.state, "",
                     window.location.pathname + window.location.search + hash);
@@ -209,11 +210,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 return open && canonical(drawn[i]) !== text ? commit : noUpdate;
             });
         },
-        /* Show the dashboard, the Paper figures or the About page (the others are hidden, not removed). */
+        /* Show the dashboard, the Paper figures, Your data or the About page (the others are hidden, not removed). */
         showView: function (view, names) {
             var about = !!names && view === names.about;
             var gallery = !!names && view === names.gallery;
-            return [about || gallery, !about, !gallery];
+            var data = !!names && view === names.data;
+            return [about || gallery || data, !about, !gallery, !data];
         },
         /* "Stop comparing": no paper figure is drawn any more (the parameters stay). */
         clearFigure: function (clicks) {

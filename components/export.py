@@ -11,7 +11,8 @@ Two layouts:
 * long ("tidy"), one row per plotted point (legend-only entries have none): ``trace``, x, y
   (and z for maps), a column per secondary y axis (the Stokes shift of the eta cuts), the
   error where a point has an error bar, then ``kind`` (model, measured, preset, operating,
-  paper_model), ``label`` and ``source`` (the point's sample and where its number comes from).
+  paper_model, paper, data: the user's uploaded data), ``label`` and ``source`` (the point's sample and
+  where its number comes from).
 * wide, one column per trace: traces that share their x values share one x column, the
   others get an x column each; a map is a matrix (a row per y, a column per x), and the
   points drawn over it are listed in the long layout.
@@ -49,6 +50,7 @@ import plotly.graph_objects as go
 
 from components import ids
 from components.figures.common import BASE_FONT_PX, DEFAULT_EXPORT_STYLE, EXPORT_STYLES, full_precision
+from components.figures.data_overlay import DATA_PREFIX
 from components.panels import PANEL_BY_ID, PANEL_IDS, PANELS, Panel
 from components.paper_overlay import PAPER_PREFIX
 from components.state import AppState, state_to_store
@@ -165,6 +167,8 @@ def trace_kind(trace: Any) -> str:
     name = plain(trace.name).lower()
     if name.startswith(PAPER_PREFIX):
         return "paper"  # a paper figure's printed value drawn over the panel (components/paper_overlay.py)
+    if name.startswith(DATA_PREFIX):
+        return "data"  # the user's uploaded data drawn over the panel (components/figures/data_overlay.py)
     if trace.type in GRID_TYPES or "markers" not in (getattr(trace, "mode", None) or "") or "lines" in trace.mode:
         return "model"
     return next((kind for prefix, kind in MARKER_KINDS if name.startswith(prefix)), "points")
@@ -398,9 +402,13 @@ def panel_figure(state: AppState, panel: Panel) -> go.Figure:
         return panel.draw(state)
 
 
-def panel_csv(state: AppState, panel: Panel, layout: str = "long") -> str:
-    """CSV of one panel as drawn for ``state`` (layout "long" or "wide"), every value at float64."""
-    return figure_csv(panel_figure(state, panel), state, panel, csv_layout(layout))
+def panel_csv(state: AppState, panel: Panel, layout: str = "long", extra: Sequence[Mapping[str, Any]] = ()) -> str:
+    """CSV of one panel as drawn for ``state`` (layout "long" or "wide"), every value at float64; ``extra``
+    traces (the user's data over the panel) are added as drawn."""
+    figure = panel_figure(state, panel)
+    if extra:
+        figure = go.Figure(data=[*figure.data, *extra], layout=figure.layout)
+    return figure_csv(figure, state, panel, csv_layout(layout))
 
 
 def csv_name(panel_id: str, layout: str = "long") -> str:

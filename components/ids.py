@@ -57,6 +57,37 @@ class ID:
     PAPER_FIGURE_CLEAR = "paper-figure-clear"
     PAPER_FIGURE_TEXT = "paper-figure-text"
     GALLERY_VIEW = "gallery-view"
+    DATA_VIEW = "data-view"
+    DATASETS_SUMMARY = "datasets-summary"  # id, file, kind, points of each dataset (small: what the forms read)
+    DATASETS_STORE = "datasets-store"  # session storage: the user's datasets ({"id", "file", "dataset"} each)
+    SPECTRA_OVERLAY = "spectra-overlay"  # decimated spectra data for the drag path (components/figures/data_overlay)
+    PANEL_OVERLAY = "panel-overlay"  # decimated data of the other panels, drawn by the figure tabs
+    UPLOAD = "data-upload"
+    UPLOAD_LINEAR = "data-upload-linear"
+    UPLOAD_MESSAGE = "data-upload-message"
+    UPLOAD_PREVIEW = "data-upload-preview"
+    UPLOAD_KIND = "data-upload-kind"
+    UPLOAD_UNIT = "data-upload-unit"
+    UPLOAD_AXIS = "data-upload-axis"
+    UPLOAD_NAME = "data-upload-name"
+    UPLOAD_ADD = "data-upload-add"
+    UPLOAD_MAPPING = "data-upload-mapping"
+    DATASET_LIST = "data-list"
+    DATA_DOWNLOAD = "data-download"
+    FIT_FORM_MESSAGE = "fit-form-message"
+    FIT_FORM_SLOT = "fit-form-slot"
+    MAP_FORM_SLOT = "map-form-slot"
+    SWEEP_FORM_SLOT = "sweep-form-slot"
+    FIT_FORM_STORE = "fit-form"  # the ticked parameters and their checked bounds (small)
+    FIT_REPORT = "fit-report"
+    FIT_DOWNLOAD = "fit-download"
+    FIT_APPLY = "fit-apply"
+    MAP_JOB_POINTS = "map-job-points"
+    MAP_JOB_HOLD = "map-job-hold"
+    MAP_JOB_MESSAGE = "map-job-message"
+    MAP_JOB_REPORT = "map-job-report"
+    SWEEP_MESSAGE = "sweep-message"
+    SWEEP_REPORT = "sweep-report"
 
 
 def slider(field: str) -> str:
@@ -134,3 +165,93 @@ def commit_store(tab: str) -> str:
 def drawn_store(tab: str) -> str:
     """Committed control values a figure tab has drawn (written by the tab's callback once it drew them)."""
     return f"drawn-{tab}"
+
+
+def data_column(column: Any) -> dict[str, Any]:
+    """Mapping dropdown of the upload dialog: which file column holds canonical ``column``."""
+    return {"type": "data-column", "column": column}
+
+
+def data_remove(dataset_id: Any) -> dict[str, Any]:
+    """"Remove" button of one uploaded dataset."""
+    return {"type": "data-remove", "dataset": dataset_id}
+
+
+def data_export(dataset_id: Any) -> dict[str, Any]:
+    """"CSV" button of one uploaded dataset (its canonical layout)."""
+    return {"type": "data-export", "dataset": dataset_id}
+
+
+def fit_free(field: Any) -> dict[str, Any]:
+    """Checkbox: fit ``field`` (a float field of GainParams or a fit-only parameter)."""
+    return {"type": "fit-free", "field": field}
+
+
+def fit_bound(field: Any, side: str) -> dict[str, Any]:
+    """Lower (``side`` "lo") or upper ("hi") bound box of a free fit parameter."""
+    return {"type": f"fit-{side}", "field": field}
+
+
+def sweep_axis(part: str, axis: Any) -> dict[str, Any]:
+    """One box of a sweep axis row: ``part`` is name, start, stop, points or log; ``axis`` 0, 1 or 2."""
+    return {"type": f"sweep-{part}", "axis": axis}
+
+
+def job_request(kind: str) -> str:
+    """dcc.Store (memory) of a background job's request, ``{"kind", "request"}`` or None (written by the forms)."""
+    return f"job-request-{kind}"
+
+
+def job_start(kind: str) -> str:
+    """Button that starts a background job of ``kind`` (``components/callbacks/jobs.py``)."""
+    return f"job-start-{kind}"
+
+
+def job_cancel(kind: str) -> str:
+    """Button that cancels the running job of ``kind``."""
+    return f"job-cancel-{kind}"
+
+
+def job_retry(kind: str) -> str:
+    """Button that submits the job again; shown when it failed or its worker was lost."""
+    return f"job-retry-{kind}"
+
+
+def job_progress(kind: str) -> str:
+    """html.Progress of the running job (value 0-100, from the core's progress callbacks)."""
+    return f"job-progress-{kind}"
+
+
+def job_progress_text(kind: str) -> str:
+    """What the running job says it is doing (the core's progress text)."""
+    return f"job-progress-text-{kind}"
+
+
+def job_status(kind: str) -> str:
+    """Status line of a job (role=status): queued, running on which worker, done, failed, worker lost."""
+    return f"job-status-{kind}"
+
+
+def job_result(kind: str) -> str:
+    """dcc.Store (session) of the last finished job: ``{"kind", "key", "request", "result", "worker", ...}``."""
+    return f"job-result-{kind}"
+
+
+def job_watch(kind: str) -> str:
+    """dcc.Interval that checks the job board while a job of ``kind`` is out (disabled otherwise)."""
+    return f"job-watch-{kind}"
+
+
+def job_download(kind: str) -> str:
+    """dcc.Download of a job result's CSV (kinds with a CSV export)."""
+    return f"job-download-{kind}"
+
+
+def job_download_button(kind: str) -> str:
+    """"CSV" button of a job result (kinds with a CSV export)."""
+    return f"job-csv-{kind}"
+
+
+def fit_export(file_format: Any) -> dict[str, Any]:
+    """Export button of the fit report ("csv" or "json")."""
+    return {"type": "fit-export", "format": file_format}

@@ -23,6 +23,7 @@ MAX_DEFAULT_WORKERS = 8
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 class SettingsError(ValueError):
@@ -69,6 +70,12 @@ def _text(name: str, raw: str) -> str:
     return raw
 
 
+def _redis_url(name: str, raw: str) -> str:
+    if not raw.startswith(REDIS_SCHEMES):
+        raise SettingsError(f"{name}={raw!r} is not a Redis URL; allowed: {' or '.join(REDIS_SCHEMES)}host:port/db")
+    return raw
+
+
 def _access_log(name: str, raw: str) -> str | None:
     return None if raw.lower() == "off" else raw
 
@@ -111,6 +118,17 @@ VARIABLES: tuple[Variable, ...] = (
              "random per process", None, _text),
     Variable("LOG_LEVEL", "log_level", "log level (debug, info, warning, error, critical)", "`info`", "info",
              _log_level),
+    Variable("QDGAIN_CELERY_BROKER", "celery_broker", "Redis URL of the Celery broker and result store of the "
+             "background jobs (fit, map, sweep); workers: `celery -A app:celery_app worker`",
+             "unset: jobs run in subprocesses of the server (Diskcache)", None, _redis_url),
+    Variable("QDGAIN_JOBS_DIR", "jobs_dir", "directory of the embedded job store (Diskcache), shared by the server's "
+             "processes", "unset: a new temporary directory per server start", None, _text),
+    Variable("QDGAIN_JOB_HEARTBEAT_TIMEOUT", "job_heartbeat_timeout_s", "seconds without a heartbeat after which a "
+             "running job's worker counts as stopped", "`15`", 15, _integer(2)),
+    Variable("QDGAIN_JOB_QUEUE_TIMEOUT", "job_queue_timeout_s", "seconds a job may wait for a worker before the page "
+             "says no worker took it", "`60`", 60, _integer(2)),
+    Variable("QDGAIN_JOB_TIME_LIMIT", "job_time_limit_s", "hard time limit of one job on a Celery worker (s)",
+             "`900`", 900, _integer(10)),
 )
 
 
@@ -133,6 +151,11 @@ class Settings:
     access_log: str | None = "-"
     secret_key: str | None = None
     log_level: str = "info"
+    celery_broker: str | None = None
+    jobs_dir: str | None = None
+    job_heartbeat_timeout_s: int = 15
+    job_queue_timeout_s: int = 60
+    job_time_limit_s: int = 900
 
     @property
     def shared_cache_url(self) -> str | None:

@@ -18,6 +18,15 @@ from .figure_series import (
     size_series,
     two_photon_slope,
 )
+from .fitting import (
+    FIT_PARAMETERS,
+    FitResiduals,
+    FitResult,
+    fit,
+    fit_report_csv,
+    fit_result_from_json,
+    fit_result_to_json,
+)
 from .level_schemes import level_scheme_variants
 from .maps import HOLDS, default_hold, phase_cuts, phase_map, phase_maps
 from .measured import MeasuredPoint, datasets, measured_points
@@ -62,6 +71,16 @@ from .results import (
 )
 from .standard_model import standard_model
 from .statistics import doping_fractions, electrons_vs_potential
+from .sweeps import (
+    SweepAxis,
+    SweepTable,
+    high_resolution_maps,
+    maps_to_json,
+    sweep,
+    sweep_table_csv,
+    sweep_table_from_json,
+    sweep_table_to_json,
+)
 
 __version__ = "0.1.0"
 
@@ -69,6 +88,7 @@ __all__ = [
     "COUNTING_SCHEMES",
     "FIELD_SPECS",
     "FIGURE_IDS",
+    "FIT_PARAMETERS",
     "HOLDS",
     "LINESHAPE_MODELS",
     "PRESETS",
@@ -77,6 +97,8 @@ __all__ = [
     "ASECurve",
     "CountingCurves",
     "ESABindingSeries",
+    "FitResiduals",
+    "FitResult",
     "GainAtEnergy",
     "GainDynamics",
     "GainParams",
@@ -94,6 +116,8 @@ __all__ = [
     "SizeSeries",
     "Spectra",
     "StandardModel",
+    "SweepAxis",
+    "SweepTable",
     "Threshold",
     "all_thresholds",
     "ase_curve",
@@ -106,13 +130,19 @@ __all__ = [
     "doping_fractions",
     "electrons_vs_potential",
     "esa_binding_series",
+    "fit",
+    "fit_report_csv",
+    "fit_result_from_json",
+    "fit_result_to_json",
     "fluence_from_n_avg",
     "gain_at_energy_vs_n",
     "gain_coefficient_cm",
     "gain_dynamics",
     "gain_threshold",
     "geometry_for",
+    "high_resolution_maps",
     "level_scheme_variants",
+    "maps_to_json",
     "measured_points",
     "measured_ratio",
     "n_avg_from_fluence",
@@ -128,6 +158,10 @@ __all__ = [
     "single_wavelength_thresholds",
     "size_series",
     "standard_model",
+    "sweep",
+    "sweep_table_csv",
+    "sweep_table_from_json",
+    "sweep_table_to_json",
     "threshold_vs_doping",
     "two_photon_slope",
 ]

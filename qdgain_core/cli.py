@@ -1,7 +1,8 @@
 """Command line: ``python -m qdgain_core SUBCOMMAND [--preset NAME] [--set field=value ...] [--csv FILE]``.
 
-Also ``reproduce [--write FILE]`` (the reproduction table) and ``figures`` / ``figure <id>
-[--csv FILE]`` (the paper figures, ``figure_cli``).
+Also ``reproduce [--write FILE]`` (the reproduction table), ``figures`` / ``figure <id>
+[--csv FILE]`` (the paper figures, ``figure_cli``) and ``fit`` / ``sweep`` / ``fit-002``
+(fits to data files, parameter sweeps, the [002] doping fits: ``fit_cli``).
 
 Prints JSON to stdout, or writes the main table as CSV with ``--csv``. Bad arguments print
 one line to stderr and exit with code 2.
@@ -207,6 +208,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .figure_cli import run
 
         return run(argv)
+    if argv[:1] in (["fit"], ["sweep"], ["fit-002"]):
+        from .fit_cli import run as run_fit
+
+        return run_fit(argv)
     try:
         args = make_parser().parse_args(argv)
         params = build_params(args.preset, args.set)

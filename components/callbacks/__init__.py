@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from components.callbacks import browser, commit, downloads, figure_tabs, gallery, live, views
+from components.callbacks import (
+    browser,
+    commit,
+    downloads,
+    figure_tabs,
+    fit_view,
+    gallery,
+    jobs,
+    live,
+    uploads,
+    views,
+)
 
-MODULES = (commit, live, figure_tabs, downloads, views, gallery, browser)
+MODULES = (commit, live, figure_tabs, downloads, views, gallery, jobs, uploads, fit_view, browser)
 
 
 def register_callbacks() -> None:

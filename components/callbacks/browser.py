@@ -8,7 +8,7 @@
 * ``showNotices``: a notice list hides when empty or dismissed.
 * ``gateTabs``: hands the committed control values to the open figure tab only
   (``figure_tabs``).
-* ``showView``: the dashboard, the Paper figures or the About view.
+* ``showView``: the dashboard, the Paper figures, Your data or the About view.
 * ``clearFigure``: "Stop comparing" drops the paper figure drawn over its panel.
 * ``writeQuery``, ``tabsFromHash``, ``writeHash``, ``currentLink``: the state in the URL.
 * ``downloadImage``, ``renderImages``, ``cameraConfig`` (assets/export.js, ``register_export``):
@@ -76,6 +76,7 @@ def register() -> None:
         Output(ID.DASHBOARD_VIEW, "hidden"),
         Output(ID.ABOUT_VIEW, "hidden"),
         Output(ID.GALLERY_VIEW, "hidden"),
+        Output(ID.DATA_VIEW, "hidden"),
         Input(ID.VIEW, "value"),
         State(ID.TAB_NAMES, "data"),
     )

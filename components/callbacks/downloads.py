@@ -16,9 +16,10 @@ import dash
 from dash import Input, Output, State, dcc
 from dash.exceptions import PreventUpdate
 
-from components import ids
+from components import computed, ids
 from components.callbacks.guard import LOG, triggered_ids
 from components.export import bundle_zip, checked_images, csv_layout, csv_name, panel_csv
+from components.figures import data_overlay
 from components.ids import ID
 from components.panels import PANEL_BY_ID, PANEL_IDS
 from components.state import state_from_store
@@ -26,11 +27,27 @@ from components.state import state_from_store
 ZIP_NAME = "qdgain_export.zip"
 
 
-def panel_download(panel_id: str, store: Any, layout: Any = "long") -> dict[str, Any]:
-    """dcc.Download payload with the CSV of one panel (long or wide layout)."""
+def data_traces(panel_id: str, state: Any, spectra_overlay: Any = None, panel_overlay: Any = None) -> list[Any]:
+    """The user's data drawn over ``panel_id`` (as on the page), for its CSV (rows of kind = data)."""
+    if panel_id == "spectra":
+        return data_overlay.spectra_traces(spectra_overlay, state.params.n_avg, state.params.n_doped,
+                                           state.view.energy_unit)
+    if panel_id not in data_overlay.OVERLAY_PANELS or panel_overlay is None:
+        return []
+    model = None
+    if panel_id == "ase_output":
+        curve = computed.ase(state.params)
+        model = (curve.fluence_mj_cm2, curve.output_integrated)
+    return data_overlay.panel_traces(panel_overlay, panel_id, model)
+
+
+def panel_download(panel_id: str, store: Any, layout: Any = "long", spectra_overlay: Any = None,
+                   panel_overlay: Any = None) -> dict[str, Any]:
+    """dcc.Download payload with the CSV of one panel (long or wide layout), the user's data included."""
     state, _ = state_from_store(store)
     chosen = csv_layout(layout)
-    return dcc.send_string(panel_csv(state, PANEL_BY_ID[panel_id], chosen), csv_name(panel_id, chosen),
+    extra = data_traces(panel_id, state, spectra_overlay, panel_overlay)
+    return dcc.send_string(panel_csv(state, PANEL_BY_ID[panel_id], chosen, extra), csv_name(panel_id, chosen),
                            type="text/csv")
 
 
@@ -53,13 +70,14 @@ def _failed(target: str) -> None:
     dash.set_props(ID.NOTICES, {"children": f"Export of {target} failed (the error was logged)."})
 
 
-def download(clicks: Mapping[str, Any], store: Any, layout: Any = "long") -> dict[str, Any]:
+def download(clicks: Mapping[str, Any], store: Any, layout: Any = "long", spectra_overlay: Any = None,
+             panel_overlay: Any = None) -> dict[str, Any]:
     """Callback body of the CSV buttons: answer the pressed one; nothing (no error) when the request is unusable."""
     target = requested_panel(triggered_ids())
     if target is None or store is None:
         raise PreventUpdate
     try:
-        return panel_download(target, store, layout)
+        return panel_download(target, store, layout, spectra_overlay, panel_overlay)
     except Exception:
         _failed(target)
         raise PreventUpdate from None
@@ -81,7 +99,8 @@ def register() -> None:
     dash.callback(
         output=Output(ID.DOWNLOAD, "data"),
         inputs={"clicks": {p: Input(ids.csv_button(p), "n_clicks") for p in PANEL_IDS}},
-        state={"store": State(ID.STATE_STORE, "data"), "layout": State(ID.CSV_LAYOUT, "value")},
+        state={"store": State(ID.STATE_STORE, "data"), "layout": State(ID.CSV_LAYOUT, "value"),
+               "spectra_overlay": State(ID.SPECTRA_OVERLAY, "data"), "panel_overlay": State(ID.PANEL_OVERLAY, "data")},
         prevent_initial_call=True,
     )(download)
     dash.callback(

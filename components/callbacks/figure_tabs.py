@@ -11,6 +11,9 @@ reopened or the next value changes. The ASE threshold and gain-lifetime readouts
 screen, so they have their own callback on the controls. A failing panel shows a message
 figure and a notice; the rest of its tab still draws. When only the operating point moved
 on an unchanged phase map, the heatmaps are updated with a ``Patch`` of the marker alone.
+The tabs with panels that draw the user's data (``figures.data_overlay.OVERLAY_PANELS``) read
+the panel overlay store as State; when it changes, ``callbacks.uploads`` empties their drawn
+stores, so the gate draws them again (with the data) when they are next open.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from components import computed, fields, ids
 from components.callbacks.delta import each_if_changed, if_changed
 from components.callbacks.guard import ERROR_MESSAGE, guarded
 from components.figure_memo import figure_json
+from components.figures import data_overlay
 from components.figures.ase import threshold_text
 from components.figures.common import message_figure
 from components.figures.maps import OPERATING_TRACE_INDEX
@@ -167,12 +171,33 @@ def commit_parts(commit: Any) -> tuple[Any, Any, Any, Any, Any]:
             commit.get("view"))
 
 
-def tab_callback(tab: str) -> Callable[..., dict[str, Any]]:
-    """The registered callback of one tab: its commit store in, its figures out."""
+def with_data(tab: str, figures: list[Any], overlay: Any, numbers: Any, revision: Any) -> list[Any]:
+    """The tab's figures with the user's data over the panels that draw it (figures are never changed in place)."""
+    panels = TAB_PANELS[tab]
+    if overlay is None or not set(panels) & data_overlay.OVERLAY_PANELS:
+        return figures
+    out = []
+    for panel_id, figure in zip(panels, figures, strict=True):
+        traces: list[dict[str, Any]] = []
+        if panel_id in data_overlay.OVERLAY_PANELS and isinstance(figure, dict):
+            model = None
+            if panel_id == "ase_output":
+                curve = computed.ase(committed_state(numbers, revision, None).params)
+                model = (curve.fluence_mj_cm2, curve.output_integrated)
+            traces = data_overlay.panel_traces(overlay, panel_id, model)
+        out.append(data_overlay.with_traces(figure, traces) if traces else figure)
+    return out
 
-    def callback(commit: Any, shown_notices: Any = None, drawn_key: Any = None) -> dict[str, Any]:
+
+def tab_callback(tab: str) -> Callable[..., dict[str, Any]]:
+    """The registered callback of one tab: its commit store in, its figures out (with the user's data)."""
+
+    def callback(commit: Any, shown_notices: Any = None, drawn_key: Any = None, overlay: Any = None
+                 ) -> dict[str, Any]:
         numbers, revision, map_points, hold, view = commit_parts(commit)
         outputs = draw_tab(tab, numbers, revision, map_points, drawn_key, hold, view)
+        if overlay is not None:
+            outputs = {**outputs, "figures": with_data(tab, outputs["figures"], overlay, numbers, revision)}
         return {**outputs, "notices": each_if_changed(outputs["notices"], shown_notices), "drawn": commit}
 
     callback.__name__ = f"draw_{tab}_tab"
@@ -193,6 +218,8 @@ def register() -> None:
         if tab.value == PHASE_TAB:
             outputs["key"] = Output(ID.MAP_KEY_STORE, "data")
             state["drawn_key"] = State(ID.MAP_KEY_STORE, "data")
+        if set(tab.panel_ids) & data_overlay.OVERLAY_PANELS:
+            state["overlay"] = State(ID.PANEL_OVERLAY, "data")
         dash.callback(output=outputs, inputs={"commit": Input(ids.commit_store(tab.value), "data")},
                       state=state, prevent_initial_call=True)(tab_callback(tab.value))
     dash.callback(output={"ase": Output(ID.READOUT_ASE, "children"),

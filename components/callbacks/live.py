@@ -4,7 +4,9 @@ Inputs: the sliders' ``drag_value`` (live while dragging), the number inputs (th
 main values, in their units, kept in step with the sliders in the browser) and the
 revision (the validated advanced parameters). None of them is downstream of the state
 callback, so Dash never makes the spectra wait for it. A slider dragged away from its
-number input overrides it; changes of the other inputs are drawn as they are.
+number input overrides it; changes of the other inputs are drawn as they are. The user's
+spectra (``ID.SPECTRA_OVERLAY``: None without spectra data, else at most 400 points per
+dataset, ``figures.data_overlay``) are drawn over the memoized figure.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from components.callbacks.guard import guarded, triggered_ids
 from components.control_values import params_from_controls
 from components.energy_units import DEFAULT_ENERGY_UNIT
 from components.figure_memo import operating_figure_json
+from components.figures import data_overlay
 from components.figures.common import message_figure
 from components.figures.readouts import (
     escape_markdown,
@@ -108,7 +111,7 @@ def operating_params(drag_values: Mapping[str, Any], numbers: Mapping[str, Any] 
 @guarded(_failure)
 def update_operating_point(drag_values: Mapping[str, Any] | None, numbers: Mapping[str, Any] | None, revision: Any,
                            drawn_key: Any = None, shown_notices: Any = None, shown_note: Any = None,
-                           energy_unit: Any = None) -> dict[str, Any]:
+                           energy_unit: Any = None, overlay: Any = None) -> dict[str, Any]:
     """Callback body: draw the operating point the controls show (live drag positions included).
 
     Nothing is sent when the result would be what is already drawn, and texts the page
@@ -121,9 +124,15 @@ def update_operating_point(drag_values: Mapping[str, Any] | None, numbers: Mappi
     params = operating_params(drag_values if isinstance(drag_values, Mapping) else {}, numbers, revision, dragging)
     unit, _ = check_energy_unit(energy_unit)
     key = operating_key(params, unit)
+    if isinstance(overlay, dict) and isinstance(overlay.get("key"), str):
+        key = f"{key}|{overlay['key'][:32]}"
     if key == drawn_key:
         raise PreventUpdate
     outputs = operating_outputs(params, unit)
+    if key != operating_key(params, unit):
+        data = data_overlay.spectra_traces(overlay, params.n_avg, params.n_doped, unit)
+        outputs["figures"] = [data_overlay.with_traces(figure, data) if panel == "spectra" else figure
+                              for panel, figure in zip(OPERATING_PANELS, outputs["figures"], strict=True)]
     return {**outputs, "notices": each_if_changed(outputs["notices"], shown_notices),
             "note": if_changed(outputs["note"], shown_note), "key": key}
 
@@ -143,6 +152,7 @@ def register() -> None:
             "numbers": {n: Input(ids.number(n), "value") for n in fields.MAIN_FIELDS},
             "revision": Input(ID.REVISION_STORE, "data"),
             "energy_unit": Input(ID.ENERGY_UNIT, "value"),
+            "overlay": Input(ID.SPECTRA_OVERLAY, "data"),
         },
         state={"drawn_key": State(ID.OPERATING_KEY_STORE, "data"),
                "shown_notices": [State(ids.panel_notice(p), "children") for p in OPERATING_PANELS],

@@ -377,6 +377,13 @@ DEFAULT_EXPORT_STYLE = "slide"
 CLOUD_BUTTONS = ("sendChartToCloud", "sendDataToCloud", "editInChartStudio")
 
 
+def report_graph_config() -> dcc.Graph.Config:
+    """dcc.Graph config of the figures outside the panels (fit reports, job results): as ``graph_config`` but with
+    plotly's own camera, since the page's export buttons are on the panel cards only."""
+    config = graph_config()
+    return {**config, "modeBarButtonsToRemove": ["lasso2d", "select2d", *CLOUD_BUTTONS]}
+
+
 def graph_config() -> dcc.Graph.Config:
     """dcc.Graph config: no logo and nothing that sends the chart anywhere (plotly.js >= 3 shows a "Share chart"
     button unless told not to). Plotly's camera is removed too: the page's own PNG and SVG toolbar buttons

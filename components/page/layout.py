@@ -16,6 +16,8 @@ from components.figures.common import graph_config, message_figure
 from components.figures.readouts import CRITERION_NOTES, READOUT_NOTES
 from components.ids import ID
 from components.page.controls import energy_unit_control, hold_control, sidebar, slider_specs
+from components.page.data_view import data_view, form_slots, mapping_dialog
+from components.page.jobs_panel import job_stores
 from components.panels import (
     OPERATING_PANELS,
     PANEL_BY_ID,
@@ -27,7 +29,7 @@ from components.state import AppState, default_state
 from qdgain_core import __version__
 
 DEFAULT_PANEL_TAB = PANEL_TABS[0].value
-DASHBOARD_TAB, ABOUT_TAB, GALLERY_TAB = "dashboard", "about", "figures"
+DASHBOARD_TAB, ABOUT_TAB, GALLERY_TAB, DATA_TAB = "dashboard", "about", "figures", "data"
 WIDE_PANELS = frozenset({"se_map", "ase_schemes"})
 
 
@@ -134,7 +136,7 @@ def dashboard_tab(state: AppState) -> html.Main:
 
 def tab_names() -> dict[str, Any]:
     """What the browser-side tab callbacks need: view names, figure tabs and main fields (in callback order)."""
-    return {"about": ABOUT_TAB, "dashboard": DASHBOARD_TAB, "gallery": GALLERY_TAB,
+    return {"about": ABOUT_TAB, "dashboard": DASHBOARD_TAB, "gallery": GALLERY_TAB, "data": DATA_TAB,
             "panels": [tab.value for tab in PANEL_TABS],
             "fields": list(fields.MAIN_FIELDS)}
 
@@ -149,7 +151,7 @@ def view_switch() -> dcc.RadioItems:
     return dcc.RadioItems(
         id=ID.VIEW, value=DASHBOARD_TAB, inline=True, className="view-switch", inputClassName="view-switch-input",
         options=[{"label": "Dashboard", "value": DASHBOARD_TAB}, {"label": "Paper figures", "value": GALLERY_TAB},
-                 {"label": "About the model", "value": ABOUT_TAB}],
+                 {"label": "About the model", "value": ABOUT_TAB}, {"label": "Your data", "value": DATA_TAB}],
     )
 
 
@@ -180,6 +182,14 @@ def paper_figure_banner() -> html.Div:
     ])
 
 
+def data_stores() -> list[dcc.Store]:
+    """The user's datasets (session storage, kept only in the browser tab), their summary and the two small
+    overlay stores the figures draw (``components/figures/data_overlay.py``)."""
+    return [dcc.Store(id=ID.DATASETS_STORE, storage_type="session", data=[]),
+            *[dcc.Store(id=store, storage_type="memory")
+              for store in (ID.DATASETS_SUMMARY, ID.SPECTRA_OVERLAY, ID.PANEL_OVERLAY, ID.FIT_FORM_STORE)]]
+
+
 def build_layout() -> html.Div:
     """The whole page. State arrives from the URL through the state callback."""
     state = default_state()
@@ -198,6 +208,8 @@ def build_layout() -> html.Div:
         *[dcc.Store(id=ids.commit_store(tab.value), storage_type="memory") for tab in PANEL_TABS],
         *[dcc.Store(id=ids.drawn_store(tab.value), storage_type="memory") for tab in PANEL_TABS],
         dcc.Download(id=ID.DOWNLOAD),
+        *job_stores(),
+        *data_stores(),
         header(),
         # arg-type ignored: dash's stubs cannot type the hyphenated aria-* prop
         html.Div(className="notice-area", role="status", **{"aria-live": "polite"}, children=[  # type: ignore[arg-type]
@@ -207,5 +219,14 @@ def build_layout() -> html.Div:
         view_switch(),
         html.Div([paper_figure_banner(), dashboard_tab(state)], id=ID.DASHBOARD_VIEW),
         html.Div(id=ID.GALLERY_VIEW, hidden=True, className="gallery-view"),
+        html.Div(data_view(), id=ID.DATA_VIEW, hidden=True, className="data-view"),
         html.Div(id=ID.ABOUT_VIEW, hidden=True, className="about-view"),
     ])
+
+
+def validation_layout() -> html.Div:
+    """The page plus what the Your data view creates while open (its forms, the mapping dialog): Dash checks
+    every callback's ids against it, in the browser too (``app.validation_layout``)."""
+    slots = form_slots()
+    return html.Div([build_layout(), *slots["fit"], slots["map"], *slots["sweep"],
+                     mapping_dialog("file", ["a"], None, {}, None, None)])

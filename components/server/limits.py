@@ -2,9 +2,10 @@
 
 One callback may send a larger body: Download all carries the images the browser rendered
 for the zip (``components/export.py`` caps them, ``IMAGE_LIMITS``: at most 6 MiB of images,
-so a request of at most 9 MiB with base64 and the state). Every other request keeps the
-general cap (``QDGAIN_MAX_BODY_BYTES``, 1 MiB). A callback body above the general cap is read
-(up to the larger cap) and its first bytes name its output; unless that is Download all's it
+so a request of at most 9 MiB with base64 and the state), and a fit job's start request
+carries its datasets (``components/jobs/requests.py``: at most 20_000 points, a 4 MiB cap).
+Every other request keeps the general cap (``QDGAIN_MAX_BODY_BYTES``, 1 MiB). A callback body
+above the general cap is read (up to the larger cap) and its first bytes name its output; unless that is one of these it
 gets 413 before any JSON is parsed.
 """
 
@@ -41,6 +42,21 @@ def declared_output(head: bytes) -> str | None:
     return match.group(1).decode("ascii", "replace") if match else None
 
 
+def job_body_limits() -> dict[str, int]:
+    """Job start requests that may exceed the general cap (the fit carries its datasets): output -> cap."""
+    from components.callbacks.jobs import run_output_text
+    from components.jobs.kinds import LARGE_REQUEST_BYTES
+
+    return {run_output_text(kind): cap for kind, cap in LARGE_REQUEST_BYTES.items()}
+
+
+def data_body_limits() -> dict[str, int]:
+    """The Your data view's requests that carry the session store of datasets: output -> cap."""
+    from components.callbacks.uploads import data_body_limits as limits
+
+    return limits()
+
+
 def export_body_bytes() -> int:
     """Largest body of the Download-all request: its images (components/export.py IMAGE_LIMITS) plus the rest."""
     from components.export import IMAGE_LIMITS  # the export module imports the figures: only when installing
@@ -68,7 +84,8 @@ def install_request_limits(
     general = max_body_bytes
     server.config["MAX_CONTENT_LENGTH"] = general
     if large_outputs is None:
-        large_outputs = {EXPORT_OUTPUT: export_body_bytes()} if callback_map is not None else {}
+        large_outputs = ({EXPORT_OUTPUT: export_body_bytes(), **job_body_limits(), **data_body_limits()}
+                         if callback_map is not None else {})
     largest = max([general, *large_outputs.values()])
 
     @server.before_request

@@ -31,6 +31,12 @@ def _declared(dependency: Any) -> tuple[Any, str]:
     return dependency.component_id, dependency.component_property
 
 
+def _property(entry: Any) -> Any:
+    """The property an entry names; an output with ``allow_duplicate`` is sent as ``prop@<hash>``."""
+    prop = entry.get("property") if isinstance(entry, dict) else None
+    return prop.split("@", 1)[0] if isinstance(prop, str) else prop
+
+
 def _check_item(item: Any, declared: tuple[Any, str], where: str) -> None:
     declared_id, declared_property = declared
     if _is_wildcard(declared_id):
@@ -38,12 +44,12 @@ def _check_item(item: Any, declared: tuple[Any, str], where: str) -> None:
         for entry in entries:
             if not (isinstance(entry, dict) and isinstance(entry.get("id"), dict)):
                 raise CallbackPayloadError(f"{where}: expected pattern-matching id objects")
-            if entry.get("property") != declared_property:
+            if _property(entry) != declared_property:
                 raise CallbackPayloadError(f"{where}: property does not match the callback")
         return
     if not isinstance(item, dict):
         raise CallbackPayloadError(f"{where}: expected an object with id and property")
-    if item.get("id") != declared_id or item.get("property") != declared_property:
+    if item.get("id") != declared_id or _property(item) != declared_property:
         raise CallbackPayloadError(f"{where}: id/property do not match the callback")
 
 

@@ -87,7 +87,9 @@ def test_metadata_version_licence_and_entry_point():
     assert PROJECT["authors"] == [{"name": "qdgain developers"}]
     assert PROJECT["readme"] == "README.md" and "urls" not in PROJECT
     assert PROJECT["scripts"] == {"qdgain": "components.console:main"}
-    assert PYPROJECT["tool"]["setuptools"]["package-data"]["qdgain_core"] == ["data/*.json", "data/*.csv"]
+    assert PYPROJECT["tool"]["setuptools"]["package-data"]["qdgain_core"] == ["data/*.json", "data/*.csv",
+                                                                            "data/examples/*"]
+    assert PYPROJECT["tool"]["setuptools"]["package-data"]["components"] == ["lessons/*.json"]
 
 
 def test_licence_file_and_readme_section():

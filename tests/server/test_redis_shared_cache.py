@@ -17,11 +17,7 @@ import pytest
 import requests
 
 from tests.support.dash_client import DashClient
-from tests.support.server_harness import (
-    gunicorn_server,
-    redis_server,
-    redis_unavailable_reason,
-)
+from tests.support.server_harness import gunicorn_server
 
 pytestmark = pytest.mark.slow
 
@@ -42,15 +38,6 @@ def redis_counters(client) -> dict[str, int]:
 
 def delta(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
     return {key: after[key] - before[key] for key in after}
-
-
-@pytest.fixture(scope="module")
-def redis():
-    reason = redis_unavailable_reason()
-    if reason:
-        pytest.skip(reason)
-    with redis_server() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

@@ -89,6 +89,10 @@ MALFORMED = [
     ("QDGAIN_TIMEOUT", "abc"), ("QDGAIN_TIMEOUT", "0"),
     ("QDGAIN_PRELOAD", "maybe"), ("QDGAIN_PRELOAD", "2"),
     ("LOG_LEVEL", "verbose"), ("LOG_LEVEL", "10"),
+    ("QDGAIN_CELERY_BROKER", "localhost:6379"), ("QDGAIN_CELERY_BROKER", "amqp://guest@localhost//"),
+    ("QDGAIN_JOB_HEARTBEAT_TIMEOUT", "1"), ("QDGAIN_JOB_HEARTBEAT_TIMEOUT", "soon"),
+    ("QDGAIN_JOB_QUEUE_TIMEOUT", "0"), ("QDGAIN_JOB_QUEUE_TIMEOUT", "1.5"),
+    ("QDGAIN_JOB_TIME_LIMIT", "5"), ("QDGAIN_JOB_TIME_LIMIT", "forever"),
 ]
 
 
