@@ -23,13 +23,14 @@ from components.server.startup import secure_app
 logging.basicConfig(level=settings.current().log_level.upper(),
                     format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-app = Dash(__name__, title="qdgain · optical gain in quantum dots", update_title=None)
+# arg-type / assignment ignored below: dash's annotations say str / None where its docs allow None / a layout
+app = Dash(__name__, title="qdgain · optical gain in quantum dots", update_title=None)  # type: ignore[arg-type]
 app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers, hyphenation
 server = app.server
 celery_app = backend().celery_app  # QDGAIN_CELERY_BROKER set: ``celery -A app:celery_app worker`` runs the jobs
 configure_cache(server)
 app.layout = build_layout()  # static: the state arrives from the URL through callbacks
-app.validation_layout = validation_layout()  # the layout plus the components the Your data view creates
+app.validation_layout = validation_layout()  # type: ignore[assignment]  # + what the views create while open
 register_callbacks()
 secure_app(app)  # after every callback: CSP hashes, payload checks, /healthz
 

@@ -42,6 +42,14 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (names.panels.indexOf(name) >= 0) {
                 return [names.dashboard, name];
             }
+            if (name === names.learn || name === names.teach || name.indexOf(names.glossary) === 0) {
+                /* #learn, #teach, #glossary-<term>: the Learn view (left alone when open, keeping its answers) */
+                if (name.indexOf(names.glossary) === 0) {
+                    window.qdgainScrollToEntry(name);
+                }
+                var learn = document.getElementById("learn-view");
+                return [learn && !learn.hidden ? noUpdate : names.learn, noUpdate];
+            }
             return [noUpdate, noUpdate];
         },
         /* Mirror the open tab into the URL hash (no reload, no history entry). */
@@ -49,8 +57,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (!names || !outer) {
                 return;
             }
-            var own = outer === names.about || outer === names.gallery || outer === names.data;
+            var own = outer === names.about || outer === names.gallery || outer === names.data || outer === names.learn;
             var hash = own ? "#" + outer : (inner ? "#" + inner : "");
+            var learnHash = window.location.hash.replace(/^#/, "");
+            if (outer === names.learn && (learnHash === names.teach || learnHash.indexOf(names.glossary) === 0)) {
+                hash = window.location.hash;  /* the teacher's page or a glossary entry stays in the link */
+            }
             if (hash !== window.location.hash) {
                 window.history.replaceState(window.history.state, "",
                     window.location.pathname + window.location.search + hash);
@@ -177,7 +189,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         /* Hand the committed control values to the open figure tab only, and only when they differ from
            what it has drawn (its drawn store); hidden tabs draw when they are opened.
            Arguments: the main number inputs (spec.fields order), revision, map resolution, what the
-           maps hold along eta, inner tab, view, then the drawn stores (spec.panels order) and the tab names. */
+           maps hold along eta, energy unit, paper figure, pins, inner tab, view, then the drawn stores
+           (spec.panels order) and the tab names. */
         gateTabs: function () {
             var noUpdate = window.dash_clientside.no_update;
             var args = Array.prototype.slice.call(arguments);
@@ -191,10 +204,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             spec.fields.forEach(function (name, i) { numbers[name] = args[i]; });
             var revision = args[count];
             var commit = {numbers: numbers, revision: revision, map_points: args[count + 1], hold: args[count + 2],
-                view: {energy_unit: args[count + 3] || null, figure: args[count + 4] || null}};
-            var innerTab = args[count + 5];
-            var view = args[count + 6];
-            var drawn = args.slice(count + 7, count + 7 + spec.panels.length);
+                view: {energy_unit: args[count + 3] || null, figure: args[count + 4] || null,
+                       pins: args[count + 5] && args[count + 5].length ? args[count + 5] : null}};
+            var innerTab = args[count + 6];
+            var view = args[count + 7];
+            var drawn = args.slice(count + 8, count + 8 + spec.panels.length);
             /* key order must not matter: the drawn store comes back through the server */
             var canonical = function (value) {
                 return JSON.stringify(value, function (key, v) {
@@ -210,12 +224,13 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 return open && canonical(drawn[i]) !== text ? commit : noUpdate;
             });
         },
-        /* Show the dashboard, the Paper figures, Your data or the About page (the others are hidden, not removed). */
+        /* Show the dashboard, Learn, the Paper figures, Your data or the About page (the others are hidden, not removed). */
         showView: function (view, names) {
             var about = !!names && view === names.about;
             var gallery = !!names && view === names.gallery;
             var data = !!names && view === names.data;
-            return [about || gallery || data, !about, !gallery, !data];
+            var learn = !!names && view === names.learn;
+            return [about || gallery || data || learn, !about, !gallery, !data, !learn];
         },
         /* "Stop comparing": no paper figure is drawn any more (the parameters stay). */
         clearFigure: function (clicks) {
@@ -304,3 +319,113 @@ window.qdgainHistory = (function () {
     });
     return steps;
 }());
+
+/* The Learn view (components/callbacks/learn.py): the teacher's page or the lessons, the "Start here" strip, and
+   the banner on the dashboard that names the open lesson step and points at its panel. */
+window.dash_clientside.qdgain_learn = {
+    /* "teach" for #teach, "learn" for #learn or a glossary entry; leaving the view goes back to the lessons. */
+    learnMode: function (hash, view, current, names) {
+        var noUpdate = window.dash_clientside.no_update;
+        var name = (hash || "").replace(/^#/, "");
+        var mode = current || "learn";
+        if (names && view !== names.learn) {
+            mode = "learn";
+        }
+        if (names && name === names.teach) {
+            mode = "teach";
+        } else if (names && (name === names.learn || name.indexOf(names.glossary) === 0)) {
+            mode = "learn";
+        }
+        return mode === current ? noUpdate : mode;
+    },
+    /* Shown on a visit whose link carries no state until dismissed; the × is remembered in localStorage. */
+    startHere: function (clicks) {
+        var key = "qdgain-start-here-dismissed";
+        try {
+            if (clicks) {
+                window.localStorage.setItem(key, "1");
+                return true;
+            }
+            return window.localStorage.getItem(key) === "1" || window.location.search.length > 1;
+        } catch (error) {  /* storage blocked: show it, dismiss it for this page only */
+            return !!clicks || window.location.search.length > 1;
+        }
+    },
+    /* The first move: <N> to the button's data-n-avg (no gain yet with the built-in dots), its slider pointed at. */
+    raiseExcitation: function (clicks) {
+        var button = document.getElementById("start-here-raise");
+        if (!clicks || !button) {
+            return window.dash_clientside.no_update;
+        }
+        window.qdgainPointAt(document.querySelector('.main-control[data-field="n_avg"]'), "start-focus", true);
+        return Number(button.getAttribute("data-n-avg"));
+    },
+    /* On the dashboard: the open lesson step (title, panel, what to watch) with links to its state and back to
+       its question, and the step's panel card highlighted and scrolled to (once per step). In the Learn view: a
+       new step is scrolled into view. Arguments: lesson store, view, figure tab, × clicks, summary, names. */
+    lessonBanner: function (lesson, view, tab, closeClicks, summary, names) {
+        var noUpdate = window.dash_clientside.no_update;
+        var triggered = (window.dash_clientside.callback_context.triggered || []).map(function (t) {
+            return t.prop_id;
+        });
+        var entry = lesson && lesson.lesson && summary && summary[lesson.lesson];
+        document.querySelectorAll(".lesson-focus").forEach(function (card) { card.classList.remove("lesson-focus"); });
+        if (!entry || !names) {
+            return [true, "", "#learn"];
+        }
+        var count = entry.steps.length;
+        var number = typeof lesson.step === "number" && lesson.step >= 1 && lesson.step <= count ? lesson.step : 1;
+        var step = entry.steps[number - 1];
+        var key = lesson.lesson + ":" + number;
+        if (triggered.indexOf("lesson-banner-close.n_clicks") >= 0 && closeClicks) {
+            window.qdgainLessonClosed = key;
+        }
+        if (view === names.learn && triggered.indexOf("lesson-store.data") >= 0) {
+            window.setTimeout(function () {
+                var shown = document.getElementById("learn-step");
+                if (shown && shown.getBoundingClientRect().top < 0) {
+                    shown.scrollIntoView({block: "start"});
+                }
+            }, 300);
+        }
+        if (view !== names.dashboard) {
+            return [true, noUpdate, noUpdate];
+        }
+        var first = window.qdgainLessonScrolled !== key;
+        window.qdgainLessonScrolled = key;
+        window.qdgainPointAt(function () {
+            var graph = document.getElementById("graph-" + step.panel);
+            return graph && graph.offsetParent !== null ? graph.closest(".card") : null;
+        }, "lesson-focus", first);
+        var title = /[.?!]$/.test(step.title) ? step.title : step.title + ".";
+        var text = "Lesson " + entry.order + ", step " + number + " of " + count + ": " + title +
+            " Look at \u201c" + step.panel_title + "\u201d: " + step.watch;
+        return [window.qdgainLessonClosed === key, text, step.link];
+    }
+};
+
+/* Mark an element (or what a function finds, polled for up to 10 s while its tab mounts) with a class and, if
+   asked, scroll it to the middle of the screen. */
+window.qdgainPointAt = function (target, className, scroll) {
+    var started = Date.now();
+    var attempt = function () {
+        var element = typeof target === "function" ? target() : target;
+        if (!element) {
+            if (Date.now() - started < 10000) {
+                window.setTimeout(attempt, 150);
+            }
+            return;
+        }
+        element.classList.add(className);
+        if (scroll && element.scrollIntoView) {
+            element.scrollIntoView({block: "center"});
+        }
+    };
+    attempt();
+};
+
+/* A glossary link: the entry is scrolled to and flashed once the Learn view has drawn it. */
+window.qdgainScrollToEntry = function (id) {
+    document.querySelectorAll(".glossary-flash").forEach(function (entry) { entry.classList.remove("glossary-flash"); });
+    window.qdgainPointAt(function () { return document.getElementById(id); }, "glossary-flash", true);
+};

@@ -11,8 +11,8 @@ Two layouts:
 * long ("tidy"), one row per plotted point (legend-only entries have none): ``trace``, x, y
   (and z for maps), a column per secondary y axis (the Stokes shift of the eta cuts), the
   error where a point has an error bar, then ``kind`` (model, measured, preset, operating,
-  paper_model, paper, data: the user's uploaded data), ``label`` and ``source`` (the point's sample and
-  where its number comes from).
+  paper_model, paper, data: the user's uploaded data, pin: a pinned state), ``label`` and ``source`` (the
+  point's sample and where its number comes from).
 * wide, one column per trace: traces that share their x values share one x column, the
   others get an x column each; a map is a matrix (a row per y, a column per x), and the
   points drawn over it are listed in the long layout.
@@ -51,6 +51,7 @@ import plotly.graph_objects as go
 from components import ids
 from components.figures.common import BASE_FONT_PX, DEFAULT_EXPORT_STYLE, EXPORT_STYLES, full_precision
 from components.figures.data_overlay import DATA_PREFIX
+from components.figures.pin_overlay import PIN_PREFIX
 from components.panels import PANEL_BY_ID, PANEL_IDS, PANELS, Panel
 from components.paper_overlay import PAPER_PREFIX
 from components.state import AppState, state_to_store
@@ -169,6 +170,8 @@ def trace_kind(trace: Any) -> str:
         return "paper"  # a paper figure's printed value drawn over the panel (components/paper_overlay.py)
     if name.startswith(DATA_PREFIX):
         return "data"  # the user's uploaded data drawn over the panel (components/figures/data_overlay.py)
+    if name.startswith(PIN_PREFIX):
+        return "pin"  # a pinned state drawn over the panel (components/pin_curves.py)
     if trace.type in GRID_TYPES or "markers" not in (getattr(trace, "mode", None) or "") or "lines" in trace.mode:
         return "model"
     return next((kind for prefix, kind in MARKER_KINDS if name.startswith(prefix)), "points")

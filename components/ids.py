@@ -88,6 +88,39 @@ class ID:
     MAP_JOB_REPORT = "map-job-report"
     SWEEP_MESSAGE = "sweep-message"
     SWEEP_REPORT = "sweep-report"
+    # issue 12, state (F3): the lesson open in the Learn view and the pins, both kept in the URL
+    LESSON_STORE = "lesson-store"  # {"lesson": id or None, "step": 1-based int or None} (components/state.py)
+    PINS_STORE = "pins-store"  # the pins in store form (components/pins.py pins_to_store), [] for none
+    PIN_NAME = "pin-name"
+    PIN_ADD = "pin-add"
+    PIN_MESSAGE = "pin-message"
+    PIN_TABLE = "pin-table"
+    # issue 12, energy-level picture (F2): the browser draws into LEVEL_PICTURE from LEVEL_DATA (assets/levels.js)
+    LEVEL_DATA = "level-data"  # components/level_geometry.py level_data of the committed advanced parameters
+    LEVEL_PICTURE = "level-picture"  # the SVG's container (filled by the browser, no Dash children)
+    # issue 12, animate (F4): the bar above the figure tabs; its controls are created on first open
+    ANIMATE_OPEN = "animate-open"
+    ANIMATE_BAR = "animate-bar"  # the bar (hidden while closed)
+    ANIMATE_SLOT = "animate-slot"  # the parameter and frame choices, created on first open
+    ANIMATE_PLAYER = "animate-player"  # the player's container (filled by assets/animate.js, no Dash children)
+    ANIMATE_SPEC = "animate-spec"  # image size and limits for the player's export
+    ANIMATE_IMAGES = "animate-images"  # the PNGs of one panel's frames, rendered by the browser (server/limits.py)
+    ANIMATE_DOWNLOAD = "animate-download"
+    ANIMATE_MESSAGE = "animate-message"
+    # issue 12, Learn view (F1): created while open (components/page/learn_view.py), plus the dashboard's strips
+    LEARN_VIEW = "learn-view"
+    LEARN_MODE = "learn-mode"  # "teach" (the teacher's page, #teach) or "learn" (browser-side, from the hash)
+    LEARN_ANSWER = "learn-answer"  # the open step's radio buttons or number box
+    LEARN_CHECK = "learn-check"
+    LEARN_FEEDBACK = "learn-feedback"
+    LESSON_SUMMARY = "lesson-summary"  # per lesson and step: title, panel, tab, what to watch, link (small)
+    LESSON_BANNER = "lesson-banner"  # on the dashboard: the open lesson step, and a way back to it
+    LESSON_BANNER_TEXT = "lesson-banner-text"
+    LESSON_BANNER_STATE = "lesson-banner-state"
+    LESSON_BANNER_CLOSE = "lesson-banner-close"
+    START_HERE = "start-here"  # the first-visit strip above the dashboard
+    START_HERE_CLOSE = "start-here-close"
+    START_HERE_RAISE = "start-here-raise"  # the first move: ⟨N⟩ to 1, its slider pointed at
 
 
 def slider(field: str) -> str:
@@ -255,3 +288,19 @@ def job_download_button(kind: str) -> str:
 def fit_export(file_format: Any) -> dict[str, Any]:
     """Export button of the fit report ("csv" or "json")."""
     return {"type": "fit-export", "format": file_format}
+
+
+def pin_restore(index: Any) -> dict[str, Any]:
+    """"Restore" button of the pin in slot ``index``: that pin's state becomes the dashboard's."""
+    return {"type": "pin-restore", "index": index}
+
+
+def pin_remove(index: Any) -> dict[str, Any]:
+    """"×" button of the pin in slot ``index``."""
+    return {"type": "pin-remove", "index": index}
+
+
+def animate_choice(choice: Any) -> dict[str, Any]:
+    """A choice of the Animate bar ("parameter", "frames"); pattern-matching, as the bar's controls exist only
+    once it was opened (``callbacks.animate``)."""
+    return {"type": "animate-choice", "choice": choice}

@@ -8,6 +8,7 @@ values) is untrusted; ``state_from_store`` and ``coerce_view`` validate it with
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from components.control_values import (
     params_from_controls,
 )
 from components.energy_units import DEFAULT_ENERGY_UNIT, ENERGY_UNITS
+from components.pins import Pin, coerce_pins, pins_to_store
 from components.presets import PRESET_CHOICES, preset_params
 from qdgain_core import GainParams, coerce_params, rounded
 from qdgain_core.maps import HOLDS, default_hold
@@ -38,7 +40,10 @@ class ViewState:
     visible state has one value;
     ``energy_unit``: how energy axes, hovers and CSV columns show photon energy (meV, eV, nm);
     ``figure``: the paper figure (``qdgain_core.paper_figures`` id) whose printed values are
-    drawn over its panel, None for none.
+    drawn over its panel, None for none;
+    ``lesson``/``step``: the lesson (``components.lesson_book`` id) open in the Learn view and its
+    step (1-based), None for none (``check_lesson``);
+    ``pins``: the pinned parameter sets compared with the current one (``components.pins``).
     """
 
     map_points: int = DEFAULT_MAP_POINTS
@@ -46,6 +51,9 @@ class ViewState:
     hold: str | None = None
     energy_unit: str = DEFAULT_ENERGY_UNIT
     figure: str | None = None
+    lesson: str | None = None
+    step: int | None = None
+    pins: tuple[Pin, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,52 @@ def check_figure(raw: Any) -> tuple[str | None, str | None]:
     return _choice(raw, FIGURE_IDS, None, "paper figure: {shown} is not one of the gallery's figures; none is drawn")
 
 
+@functools.lru_cache(maxsize=1)
+def lesson_steps() -> dict[str, int]:
+    """Lesson id -> number of steps, of the lessons in ``components/lessons/`` (loaded once, lazily: the lesson
+    book imports this module)."""
+    from components.lesson_book import load_lessons
+
+    return {lesson.id: len(lesson.steps) for lesson in load_lessons()}
+
+
+def _step_number(raw: Any) -> int | None:
+    """``raw`` as a whole number (an int, or a string of digits), else None."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 6:
+        return int(raw.strip())
+    return None
+
+
+def check_lesson(raw_lesson: Any, raw_step: Any) -> tuple[str | None, int | None, list[str]]:
+    """The lesson id and step (1..its number of steps) for untrusted values (None/"" = none), with notices.
+
+    An unknown lesson drops both; an unusable step (not a whole number, out of range, or
+    without a lesson) is None, each with a notice.
+    """
+    notices: list[str] = []
+    lesson = None if raw_lesson in (None, "") else raw_lesson
+    if lesson is not None and (not isinstance(lesson, str) or lesson not in lesson_steps()):
+        notices.append(f"lesson: {shown_raw(lesson)} is not one of the lessons; none is opened")
+        lesson = None
+    if raw_step in (None, ""):
+        return lesson, None, notices
+    step = _step_number(raw_step)
+    if lesson is None:
+        if not notices:
+            notices.append(f"lesson step: {shown_raw(raw_step)} names no lesson; ignored")
+        return None, None, notices
+    count = lesson_steps()[lesson]
+    if step is None or not 1 <= step <= count:
+        notices.append(f"lesson step: {shown_raw(raw_step)} is not a step of {lesson!r} (1–{count}); "
+                       "opening its first page")
+        return lesson, None, notices
+    return lesson, step, notices
+
+
 def coerce_view(raw: Mapping[str, Any] | None, known_presets: Mapping[str, Any],
                 params: GainParams | None = None) -> tuple[ViewState, list[str]]:
     """ViewState from untrusted JSON; unknown presets are dropped and the hold checked against ``params``,
@@ -151,12 +205,21 @@ def coerce_view(raw: Mapping[str, Any] | None, known_presets: Mapping[str, Any],
     energy_unit, unit_notice = check_energy_unit(raw.get("energy_unit"))
     figure, figure_notice = check_figure(raw.get("figure"))
     notices.extend(text for text in (notice, unit_notice, figure_notice) if text)
-    return ViewState(points, preset, hold, energy_unit, figure), notices
+    lesson, step, lesson_notices = check_lesson(raw.get("lesson"), raw.get("step"))
+    pins, pin_notices = coerce_pins(raw.get("pins"))
+    notices.extend(lesson_notices + pin_notices)
+    return ViewState(points, preset, hold, energy_unit, figure, lesson, step, pins), notices
+
+
+def view_to_store(view: ViewState) -> dict[str, Any]:
+    """JSON form of the view settings (pins in their store form, ``pins.pins_to_store``)."""
+    data = {field.name: getattr(view, field.name) for field in dataclasses.fields(view)}
+    return {**data, "pins": pins_to_store(view.pins)}
 
 
 def state_to_store(state: AppState, query: str) -> dict[str, Any]:
     """JSON-serialisable form kept in the browser (``dcc.Store``)."""
-    return {"params": state.params.as_dict(), "view": dataclasses.asdict(state.view), "query": query}
+    return {"params": state.params.as_dict(), "view": view_to_store(state.view), "query": query}
 
 
 def state_from_store(data: Any) -> tuple[AppState, list[str]]:
@@ -189,7 +252,9 @@ def state_from_view(numbers: Mapping[str, Any], revision: Any, map_points: Any, 
 
     An unusable or (for the Gaussian model) inapplicable ``hold`` falls back to the model's
     default; the state callback shows the notice, so a drawing callback never raises on it.
-    ``view`` (untrusted) may give ``energy_unit`` and ``figure``; unusable values are dropped.
+    ``view`` (untrusted) may give ``energy_unit`` and ``figure``; unusable values are dropped. The
+    lesson and the pins are left out: the panels' own figures do not depend on them (the pins are drawn
+    over them, ``components.pin_curves``), so the figure memo keeps one entry per drawn state.
     """
     points, _ = clamp_map_points(map_points)
     params = params_from_view(numbers, revision)

@@ -30,8 +30,8 @@ LINTED=(qdgain_core components app.py gunicorn.conf.py)
 static_checks() {
     echo "ruff check ${LINTED[*]}" >&2
     .venv/bin/ruff check --no-cache "${LINTED[@]}"
-    echo "mypy qdgain_core components" >&2
-    .venv/bin/mypy --no-incremental qdgain_core components
+    echo "mypy qdgain_core components app.py" >&2
+    .venv/bin/mypy --no-incremental qdgain_core components app.py
 }
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then

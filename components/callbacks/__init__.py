@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from components.callbacks import (
+    animate,
     browser,
     commit,
     downloads,
@@ -10,12 +11,16 @@ from components.callbacks import (
     fit_view,
     gallery,
     jobs,
+    learn,
+    levels,
     live,
+    pins,
     uploads,
     views,
 )
 
-MODULES = (commit, live, figure_tabs, downloads, views, gallery, jobs, uploads, fit_view, browser)
+MODULES = (commit, live, figure_tabs, downloads, views, gallery, jobs, uploads, fit_view, levels, animate, learn,
+           pins, browser)
 
 
 def register_callbacks() -> None:

@@ -8,7 +8,8 @@
 * ``showNotices``: a notice list hides when empty or dismissed.
 * ``gateTabs``: hands the committed control values to the open figure tab only
   (``figure_tabs``).
-* ``showView``: the dashboard, the Paper figures, Your data or the About view.
+* ``showView``: the dashboard, Learn, the Paper figures, Your data or the About view (the Learn view's
+  own browser-side callbacks are registered by ``learn``).
 * ``clearFigure``: "Stop comparing" drops the paper figure drawn over its panel.
 * ``writeQuery``, ``tabsFromHash``, ``writeHash``, ``currentLink``: the state in the URL.
 * ``downloadImage``, ``renderImages``, ``cameraConfig`` (assets/export.js, ``register_export``):
@@ -67,7 +68,7 @@ def register() -> None:
         [Output(ids.commit_store(tab.value), "data") for tab in PANEL_TABS],
         [Input(ids.number(n), "value") for n in fields.MAIN_FIELDS]
         + [Input(ID.REVISION_STORE, "data"), Input(ID.MAP_POINTS, "value"), Input(ID.MAP_HOLD, "value"),
-           Input(ID.ENERGY_UNIT, "value"), Input(ID.PAPER_FIGURE, "data"),
+           Input(ID.ENERGY_UNIT, "value"), Input(ID.PAPER_FIGURE, "data"), Input(ID.PINS_STORE, "data"),
            Input(ID.PANEL_TABS, "value"), Input(ID.VIEW, "value")],
         [State(ids.drawn_store(tab.value), "data") for tab in PANEL_TABS] + [State(ID.TAB_NAMES, "data")],
     )
@@ -77,6 +78,7 @@ def register() -> None:
         Output(ID.ABOUT_VIEW, "hidden"),
         Output(ID.GALLERY_VIEW, "hidden"),
         Output(ID.DATA_VIEW, "hidden"),
+        Output(ID.LEARN_VIEW, "hidden"),
         Input(ID.VIEW, "value"),
         State(ID.TAB_NAMES, "data"),
     )

@@ -38,6 +38,7 @@ from components.control_values import (
 )
 from components.ids import ID
 from components.page.controls import hold_note, hold_options
+from components.pins import coerce_pins, pins_to_store
 from components.presets import PRESET_CHOICES, preset_params, preset_summary
 from components.state import (
     AppState,
@@ -46,6 +47,7 @@ from components.state import (
     canonical_hold,
     check_energy_unit,
     check_figure,
+    check_lesson,
     clamp_map_points,
     resolve_hold,
     state_from_store,
@@ -112,7 +114,8 @@ def resolve_applied(trigger: set[str], search: Any, preset: Any, map_points: Any
     the preset (reset too).
 
     A preset or reset keeps the view settings (map resolution, hold) where the new model can use
-    them, and says which of the user's edits (``store``: the state in use) it replaced.
+    them, the energy unit, the open lesson and the pins, and says which of the user's edits (``store``: the
+    state in use) it replaced.
     """
     if ID.HISTORY_STORE in trigger:
         search = history.get("search") if isinstance(history, Mapping) else None
@@ -128,7 +131,8 @@ def resolve_applied(trigger: set[str], search: Any, preset: Any, map_points: Any
     what = ("Reset" if ID.RESET in trigger
             else f"The preset “{PRESET_CHOICES[name].label}”" if name else "The built-in defaults")
     notices += replacement_notice(what, replaced_edits(previous, params)) if store is not None else ()
-    view = ViewState(points, name, kept_hold, previous.view.energy_unit)  # a new preset ends the paper figure
+    old = previous.view  # a new preset ends the paper figure
+    view = ViewState(points, name, kept_hold, old.energy_unit, None, old.lesson, old.step, old.pins)
     return Resolution(AppState(params, view), notices)
 
 
@@ -145,8 +149,15 @@ def applied_outputs(resolution: Resolution) -> dict[str, Any]:
         "preset_info": preset_summary(state.view.preset),
         "energy_unit": state.view.energy_unit,
         "figure": state.view.figure,
+        "lesson": lesson_store(state.view),
+        "pins": pins_to_store(state.view.pins),
         "notices": notice_children(resolution.notices),
     }
+
+
+def lesson_store(view: ViewState) -> dict[str, Any]:
+    """What ``ID.LESSON_STORE`` holds: the open lesson and its step (None for none)."""
+    return {"lesson": view.lesson, "step": view.step}
 
 
 def _apply_failure(message: str) -> dict[str, Any]:
@@ -154,7 +165,8 @@ def _apply_failure(message: str) -> dict[str, Any]:
         "main": no_update,
         "advanced": {n: no_update for n in fields.advanced_fields()},
         "map_points": no_update, "hold": no_update, "preset": no_update, "preset_info": no_update,
-        "energy_unit": no_update, "figure": no_update, "notices": notice_children((message,)),
+        "energy_unit": no_update, "figure": no_update, "lesson": no_update, "pins": no_update,
+        "notices": notice_children((message,)),
     }
 
 
@@ -169,14 +181,16 @@ def apply_state(search: Any, preset: Any, reset: Any, map_points: Any = None, ho
 
 
 def resolve_controls(numbers: Mapping[str, Any], advanced: Mapping[str, Any], map_points: Any, preset: Any,
-                     store: Any, hold: Any = None, energy_unit: Any = None, figure: Any = None) -> Resolution:
+                     store: Any, hold: Any = None, energy_unit: Any = None, figure: Any = None,
+                     lesson: Any = None, pins: Any = None) -> Resolution:
     """Validated state from the controls by the one input rule (``control_values``).
 
     The field messages of the rule are shown beside each box by the browser, which applies
     the same rule, so they are not repeated here; what only the server can say (a hold the
     model cannot use: the Gaussian Simple Model and "fine_structure" becomes the model's
-    default) is a notice. ``hold`` None (no choice sent) keeps the stored one; ``energy_unit`` and
-    ``figure`` (the paper figure drawn over its panel) are checked like any view setting.
+    default) is a notice. ``hold`` None (no choice sent) keeps the stored one; ``energy_unit``,
+    ``figure`` (the paper figure drawn over its panel), ``lesson`` (``ID.LESSON_STORE``'s data) and
+    ``pins`` (``ID.PINS_STORE``'s) are checked like any view setting.
     """
     previous, notices = state_from_store(store)
     params, _ = params_from_controls(numbers, advanced, previous.params)
@@ -185,7 +199,11 @@ def resolve_controls(numbers: Mapping[str, Any], advanced: Mapping[str, Any], ma
     unit, unit_notice = check_energy_unit(energy_unit)
     shown_figure, figure_notice = check_figure(figure)
     notices += [text for text in (hold_notice, unit_notice, figure_notice) if text]
-    view = ViewState(points, _valid_preset(preset), kept_hold, unit, shown_figure)
+    raw_lesson = lesson if isinstance(lesson, Mapping) else {}
+    lesson_id, step, lesson_notices = check_lesson(raw_lesson.get("lesson"), raw_lesson.get("step"))
+    pinned, pin_notices = coerce_pins(pins)
+    notices += lesson_notices + pin_notices
+    view = ViewState(points, _valid_preset(preset), kept_hold, unit, shown_figure, lesson_id, step, pinned)
     return Resolution(AppState(params, view), tuple(notices))
 
 
@@ -196,10 +214,11 @@ def _state_failure(message: str) -> dict[str, Any]:
 @guarded(_state_failure)
 def update_state(numbers: Mapping[str, Any], advanced: Mapping[str, Any], map_points: Any, preset: Any,
                  store: Any = None, shown_notices: Any = None, hold: Any = None, energy_unit: Any = None,
-                 figure: Any = None) -> dict[str, Any]:
+                 figure: Any = None, lesson: Any = None, pins: Any = None) -> dict[str, Any]:
     """Callback body: validate every control into the committed state (store and notices)."""
     numbers, advanced = (v if isinstance(v, Mapping) else {} for v in (numbers, advanced))
-    resolution = resolve_controls(numbers, advanced, map_points, preset, store, hold, energy_unit, figure)
+    resolution = resolve_controls(numbers, advanced, map_points, preset, store, hold, energy_unit, figure,
+                                  lesson, pins)
     state = resolution.state
     new_store = state_to_store(state, to_query(state))
     return {"store": no_update if store == new_store else new_store,
@@ -249,6 +268,8 @@ def register() -> None:
             "preset_info": Output(ID.PRESET_INFO, "children"),
             "energy_unit": Output(ID.ENERGY_UNIT, "value"),
             "figure": Output(ID.PAPER_FIGURE, "data"),
+            "lesson": Output(ID.LESSON_STORE, "data"),
+            "pins": Output(ID.PINS_STORE, "data"),
             "notices": Output(ID.LINK_NOTICES, "children"),
         },
         inputs={"search": Input(ID.LOCATION, "search"), "preset": Input(ID.PRESET, "value"),
@@ -262,7 +283,8 @@ def register() -> None:
                 "advanced": {n: Input(ids.advanced(n), "value") for n in extra},
                 "map_points": Input(ID.MAP_POINTS, "value"), "preset": Input(ID.PRESET, "value"),
                 "hold": Input(ID.MAP_HOLD, "value"), "energy_unit": Input(ID.ENERGY_UNIT, "value"),
-                "figure": Input(ID.PAPER_FIGURE, "data")},
+                "figure": Input(ID.PAPER_FIGURE, "data"), "lesson": Input(ID.LESSON_STORE, "data"),
+                "pins": Input(ID.PINS_STORE, "data")},
         state={"store": State(ID.STATE_STORE, "data"), "shown_notices": State(ID.NOTICES, "children")},
     )(update_state)
     dash.callback(

@@ -20,11 +20,19 @@ from components import computed, ids
 from components.callbacks.guard import LOG, triggered_ids
 from components.export import bundle_zip, checked_images, csv_layout, csv_name, panel_csv
 from components.figures import data_overlay
+from components.figures.common import FULL_PRECISION
 from components.ids import ID
 from components.panels import PANEL_BY_ID, PANEL_IDS
-from components.state import state_from_store
+from components.pin_curves import PinView, pin_traces
+from components.state import AppState, state_from_store
 
 ZIP_NAME = "qdgain_export.zip"
+
+
+def pinned_traces(panel_id: str, state: AppState) -> list[Any]:
+    """The pinned states drawn over ``panel_id``, at float64, for its CSV (rows of kind = pin)."""
+    view = PinView(state.view.energy_unit, state.view.map_points, state.view.hold)
+    return pin_traces(panel_id, state.view.pins, view, FULL_PRECISION)
 
 
 def data_traces(panel_id: str, state: Any, spectra_overlay: Any = None, panel_overlay: Any = None) -> list[Any]:
@@ -46,7 +54,7 @@ def panel_download(panel_id: str, store: Any, layout: Any = "long", spectra_over
     """dcc.Download payload with the CSV of one panel (long or wide layout), the user's data included."""
     state, _ = state_from_store(store)
     chosen = csv_layout(layout)
-    extra = data_traces(panel_id, state, spectra_overlay, panel_overlay)
+    extra = [*data_traces(panel_id, state, spectra_overlay, panel_overlay), *pinned_traces(panel_id, state)]
     return dcc.send_string(panel_csv(state, PANEL_BY_ID[panel_id], chosen, extra), csv_name(panel_id, chosen),
                            type="text/csv")
 

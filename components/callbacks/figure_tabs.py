@@ -13,7 +13,8 @@ figure and a notice; the rest of its tab still draws. When only the operating po
 on an unchanged phase map, the heatmaps are updated with a ``Patch`` of the marker alone.
 The tabs with panels that draw the user's data (``figures.data_overlay.OVERLAY_PANELS``) read
 the panel overlay store as State; when it changes, ``callbacks.uploads`` empties their drawn
-stores, so the gate draws them again (with the data) when they are next open.
+stores, so the gate draws them again (with the data) when they are next open. The pinned states
+(the commit's ``view["pins"]``) are drawn over the panels of ``pin_curves.PIN_PANELS``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from components.figures.maps import OPERATING_TRACE_INDEX
 from components.ids import ID
 from components.panels import PANEL_TABS, PHASE_TAB, TAB_PANELS, operating_eta
 from components.paper_overlay import paper_note
+from components.pin_curves import PIN_PANELS, pin_view, pins_of, with_pins
 from components.server.budget import ComputationTimeout
 from components.state import AppState, state_from_view
 from qdgain_core import GainParams
@@ -198,6 +200,10 @@ def tab_callback(tab: str) -> Callable[..., dict[str, Any]]:
         outputs = draw_tab(tab, numbers, revision, map_points, drawn_key, hold, view)
         if overlay is not None:
             outputs = {**outputs, "figures": with_data(tab, outputs["figures"], overlay, numbers, revision)}
+        pinned = pins_of(view.get("pins")) if isinstance(view, Mapping) else ()
+        if pinned and set(TAB_PANELS[tab]) & PIN_PANELS:
+            outputs = {**outputs, "figures": with_pins(TAB_PANELS[tab], outputs["figures"], pinned,
+                                                       pin_view(view, map_points, hold))}
         return {**outputs, "notices": each_if_changed(outputs["notices"], shown_notices), "drawn": commit}
 
     callback.__name__ = f"draw_{tab}_tab"

@@ -6,7 +6,9 @@ revision (the validated advanced parameters). None of them is downstream of the 
 callback, so Dash never makes the spectra wait for it. A slider dragged away from its
 number input overrides it; changes of the other inputs are drawn as they are. The user's
 spectra (``ID.SPECTRA_OVERLAY``: None without spectra data, else at most 400 points per
-dataset, ``figures.data_overlay``) are drawn over the memoized figure.
+dataset, ``figures.data_overlay``) and the pinned states' net OD_NL (``ID.PINS_STORE``,
+``components.pin_curves``: memoized per pin, so a drag step only appends them) are drawn over
+the memoized figure.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from components.figures.readouts import (
 from components.ids import ID
 from components.page.controls import slider_position
 from components.panels import OPERATING_PANELS
+from components.pin_curves import PinView, pin_traces, pins_key, pins_of
 from components.server.cache_backend import KEY_MEMO, cache_key
 from components.state import AppState, ViewState, check_energy_unit, params_from_view
 from qdgain_core import GainParams, fluence_from_n_avg
@@ -111,7 +114,7 @@ def operating_params(drag_values: Mapping[str, Any], numbers: Mapping[str, Any] 
 @guarded(_failure)
 def update_operating_point(drag_values: Mapping[str, Any] | None, numbers: Mapping[str, Any] | None, revision: Any,
                            drawn_key: Any = None, shown_notices: Any = None, shown_note: Any = None,
-                           energy_unit: Any = None, overlay: Any = None) -> dict[str, Any]:
+                           energy_unit: Any = None, overlay: Any = None, pins: Any = None) -> dict[str, Any]:
     """Callback body: draw the operating point the controls show (live drag positions included).
 
     Nothing is sent when the result would be what is already drawn, and texts the page
@@ -126,11 +129,15 @@ def update_operating_point(drag_values: Mapping[str, Any] | None, numbers: Mappi
     key = operating_key(params, unit)
     if isinstance(overlay, dict) and isinstance(overlay.get("key"), str):
         key = f"{key}|{overlay['key'][:32]}"
+    pinned = pins_of(pins)
+    if pinned:
+        key = f"{key}|pins:{pins_key(pinned)}"
     if key == drawn_key:
         raise PreventUpdate
     outputs = operating_outputs(params, unit)
     if key != operating_key(params, unit):
-        data = data_overlay.spectra_traces(overlay, params.n_avg, params.n_doped, unit)
+        data = [*data_overlay.spectra_traces(overlay, params.n_avg, params.n_doped, unit),
+                *pin_traces("spectra", pinned, PinView(energy_unit=unit))]
         outputs["figures"] = [data_overlay.with_traces(figure, data) if panel == "spectra" else figure
                               for panel, figure in zip(OPERATING_PANELS, outputs["figures"], strict=True)]
     return {**outputs, "notices": each_if_changed(outputs["notices"], shown_notices),
@@ -153,6 +160,7 @@ def register() -> None:
             "revision": Input(ID.REVISION_STORE, "data"),
             "energy_unit": Input(ID.ENERGY_UNIT, "value"),
             "overlay": Input(ID.SPECTRA_OVERLAY, "data"),
+            "pins": Input(ID.PINS_STORE, "data"),
         },
         state={"drawn_key": State(ID.OPERATING_KEY_STORE, "data"),
                "shown_notices": [State(ids.panel_notice(p), "children") for p in OPERATING_PANELS],

@@ -7,7 +7,9 @@ callback, a JSON-ready result out) and optionally ``csv`` (the result as CSV for
 * ``fit``: ``qdgain_core.fitting.fit`` -> ``fit_result_to_json``;
 * ``map``: ``qdgain_core.sweeps.high_resolution_maps`` on the dashboard's (chi, eta) axes, up
   to 201 x 201 -> ``maps_to_json`` (4 significant digits, inf/NaN -> null);
-* ``sweep``: ``qdgain_core.sweeps.sweep`` -> the ``SweepTable`` JSON, with its CSV.
+* ``sweep``: ``qdgain_core.sweeps.sweep`` -> the ``SweepTable`` JSON, with its CSV;
+* ``animation``: ``components.animation.compute_frames`` -> the frames of the open figures (figure JSON, large:
+  its result store is kept in memory, not in session storage).
 
 The core functions are imported when a job runs, so the dashboard starts without them.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from components.jobs import requests
 
@@ -32,6 +34,7 @@ class JobKind:
     parse: Callable[[Any], Any]
     run: Callable[[Any, Progress], dict[str, Any]]
     csv: Callable[[Mapping[str, Any]], str] | None = None
+    result_storage: Literal["session", "memory"] = "session"  # the result store's dcc.Store storage_type
 
 
 def run_fit(request: requests.FitRequest, progress: Progress) -> dict[str, Any]:
@@ -59,10 +62,18 @@ def sweep_csv(result: Mapping[str, Any]) -> str:
     return sweep_table_csv(sweep_table_from_json(result))
 
 
+def run_animation(request: requests.AnimationRequest, progress: Progress) -> dict[str, Any]:
+    from components.animation import compute_frames, frame_plan
+
+    return compute_frames(frame_plan(request.state, request.parameter, request.frames, request.tab), progress)
+
+
 JOB_KINDS: dict[str, JobKind] = {
     "fit": JobKind("fit", "Fit", requests.parse_fit, run_fit),
     "map": JobKind("map", "High-resolution map", requests.parse_map, run_map),
     "sweep": JobKind("sweep", "Parameter sweep", requests.parse_sweep, run_sweep, csv=sweep_csv),
+    "animation": JobKind("animation", "Animation frames", requests.parse_animation, run_animation,
+                         result_storage="memory"),
 }
 """Every job kind; the layout's stores, the callbacks and the request checks iterate over it."""
 

@@ -9,6 +9,8 @@ allowed. Nothing is clamped silently: a job runs exactly what was asked, or not 
 * fit: ``{"params": {GainParams field: value}, "datasets": [dataset_to_json(...)], "free": {"chi": [lo, hi]}}``
 * map: ``{"params": {...}, "points": 201, "hold": "fine_structure" | "stokes" | null}``
 * sweep: ``{"params": {...}, "axes": [{"name", "start", "stop", "points", "log"}, ...]}``
+* animation: ``{"params": {...}, "parameter": "n_avg", "frames": 30, "tab": "ase", "view": {"energy_unit",
+  "hold", "map_points", "figure"}}`` (``components/animation.py``)
 """
 
 from __future__ import annotations
@@ -67,6 +69,14 @@ class MapRequest:
 class SweepRequest:
     params: GainParams
     axes: tuple[SweepAxisSpec, ...]
+
+
+@dataclass(frozen=True)
+class AnimationRequest:
+    state: Any  # components.state.AppState (imported when an animation is parsed)
+    parameter: str
+    frames: int
+    tab: str
 
 
 def shown(value: Any) -> str:
@@ -253,3 +263,30 @@ def parse_sweep(body: Any) -> SweepRequest:
     if total > MAX_SWEEP_POINTS:
         raise RequestError(f"axes: {total} points in all; allowed: at most {MAX_SWEEP_POINTS}")
     return SweepRequest(params, axes)
+
+
+ANIMATION_VIEW_KEYS = ("energy_unit", "hold", "map_points", "figure")
+
+
+def parse_animation(body: Any) -> AnimationRequest:
+    """The animated parameter (``components.animation.ANIMATED``), the number of frames, the open figure tab and
+    the state (parameters and view settings) the frames start from."""
+    from components.animation import ANIMATED, FRAME_COUNTS
+    from components.panels import TAB_PANELS
+    from components.presets import PRESET_CHOICES
+    from components.state import AppState, canonical, coerce_view
+
+    raw = mapping(body, "request", ("params", "parameter", "frames", "tab", "view"),
+                  ("params", "parameter", "frames", "tab"))
+    params = canonical(parse_params(raw["params"]))
+    parameter, tab = raw["parameter"], raw["tab"]
+    if not isinstance(parameter, str) or parameter not in ANIMATED:
+        raise RequestError(f"parameter: {shown(parameter)} is not allowed; allowed: {listed(tuple(ANIMATED))}")
+    if not isinstance(tab, str) or tab not in TAB_PANELS:
+        raise RequestError(f"tab: {shown(tab)} is not allowed; allowed: {listed(tuple(TAB_PANELS))}")
+    frames = integer(raw["frames"], "frames", *FRAME_COUNTS)
+    view_raw = mapping(raw.get("view") or {}, "view", ANIMATION_VIEW_KEYS)
+    view, notices = coerce_view(view_raw, PRESET_CHOICES, params)
+    if notices:
+        raise RequestError(f"view: {notices[0]}")
+    return AnimationRequest(AppState(params, view), parameter, frames, tab)

@@ -22,6 +22,7 @@ from components.control_values import (
     display_value,
 )
 from components.energy_units import ENERGY_UNITS
+from components.glossary import FIELD_TERMS, TERM_BY_SLUG, anchor
 from components.ids import ID
 from components.page.export_controls import export_options
 from components.presets import preset_options, preset_summary
@@ -96,6 +97,13 @@ def field_message(name: str) -> html.Div:
                     **{"aria-live": "polite"})  # type: ignore[arg-type]  # dash stubs: untyped aria-* prop
 
 
+def glossary_link(name: str) -> html.A:
+    """The small "?" beside a main field's label: its glossary entry in the Learn view (the definition on hover)."""
+    term = TERM_BY_SLUG[FIELD_TERMS[name]]
+    return html.A("?", href=f"#{anchor(term.slug)}", className="glossary-link", title=f"{term.term}: {term.definition}",
+                  **{"aria-label": f"Glossary: {term.term}"})  # type: ignore[arg-type]  # dash stubs: untyped aria-* prop
+
+
 def _number_with_unit(component_id: str, name: str, value: Any) -> html.Div:
     return html.Div(className="number-with-unit", children=[
         _number_input(component_id, name, value), html.Span(fields.unit(name), className="unit"),
@@ -108,7 +116,8 @@ def main_control(name: str, value: float) -> html.Div:
     # arg-type ignored: dash's stubs cannot type slider_data's data-* props (see field_message)
     return html.Div(className="control main-control", title=tooltip(name), **slider_data(name), children=[  # type: ignore[arg-type]
         html.Div(className="control-head", children=[
-            html.Label(rendered_label(name), htmlFor=ids.number(name)),
+            html.Span([html.Label(rendered_label(name), htmlFor=ids.number(name)), glossary_link(name)],
+                      className="label-with-help"),
             _number_with_unit(ids.number(name), name, value),
         ]),
         dcc.Slider(

@@ -2,8 +2,8 @@
 
 ``job_box(kind)`` goes where the job's form is (the "Your data" view); ``job_stores()`` goes
 into the main layout once: the request store (memory, written by the form), the result store
-(session storage, so a result survives a reload), the watch interval (off until a job is
-out) and, for kinds with a CSV export, the download.
+(session storage, so a result survives a reload; memory for a kind whose results are large), the
+watch interval (off until a job is out) and, for kinds with a CSV export, the download.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from components import ids
 from components.jobs.kinds import JOB_KINDS
 
 
-def job_box(kind: str) -> html.Div:
-    """Start / Cancel / Retry, a progress bar with its text and the status line of one job kind."""
+def job_box(kind: str, start_label: str | None = None) -> html.Div:
+    """Start (``start_label``, default "Run <title>") / Cancel / Retry, a progress bar with its text and the status
+    line of one job kind."""
     job = JOB_KINDS[kind]
     actions = [
-        html.Button(f"Run {job.title.lower()}", id=ids.job_start(kind), n_clicks=0, className="button",
+        html.Button(start_label or f"Run {job.title.lower()}", id=ids.job_start(kind), n_clicks=0, className="button",
                     title=f"Run the {job.title.lower()} in the background (the dashboard stays responsive)"),
         html.Button("Cancel", id=ids.job_cancel(kind), n_clicks=0, disabled=True, className="button small",
                     title="Stop the running job"),
@@ -47,7 +48,7 @@ def job_stores() -> list:
     for kind, job in JOB_KINDS.items():
         components += [
             dcc.Store(id=ids.job_request(kind), storage_type="memory"),
-            dcc.Store(id=ids.job_result(kind), storage_type="session"),
+            dcc.Store(id=ids.job_result(kind), storage_type=job.result_storage),
             dcc.Interval(id=ids.job_watch(kind), interval=WATCH_INTERVAL_MS, disabled=True),
         ]
         if job.csv is not None:

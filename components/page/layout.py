@@ -15,9 +15,13 @@ from components.control_values import field_rules
 from components.figures.common import graph_config, message_figure
 from components.figures.readouts import CRITERION_NOTES, READOUT_NOTES
 from components.ids import ID
+from components.page.animate_controls import animate_bar, animate_controls
 from components.page.controls import energy_unit_control, hold_control, sidebar, slider_specs
 from components.page.data_view import data_view, form_slots, mapping_dialog
 from components.page.jobs_panel import job_stores
+from components.page.learn_view import LESSONS, TEACH_HASH, learn_view, lesson_banner, lesson_summary, start_here
+from components.page.level_picture import level_picture_card
+from components.page.pins_bar import pins_bar
 from components.panels import (
     OPERATING_PANELS,
     PANEL_BY_ID,
@@ -30,6 +34,7 @@ from qdgain_core import __version__
 
 DEFAULT_PANEL_TAB = PANEL_TABS[0].value
 DASHBOARD_TAB, ABOUT_TAB, GALLERY_TAB, DATA_TAB = "dashboard", "about", "figures", "data"
+LEARN_TAB = "learn"
 WIDE_PANELS = frozenset({"se_map", "ase_schemes"})
 
 
@@ -127,16 +132,18 @@ def dashboard_tab(state: AppState) -> html.Main:
                className="section-blurb"),
         energy_unit_control(state),
         card_grid(OPERATING_PANELS, [readout_card()], "card-grid operating-grid"),
+        level_picture_card(),
     ])
     return html.Main(className="dashboard", children=[
         html.Div([sidebar(state), operating], className="live-area"),
-        html.Div(panel_tabs(state), className="panels"),
+        html.Div([pins_bar(), animate_bar(), panel_tabs(state)], className="panels"),
     ])
 
 
 def tab_names() -> dict[str, Any]:
     """What the browser-side tab callbacks need: view names, figure tabs and main fields (in callback order)."""
     return {"about": ABOUT_TAB, "dashboard": DASHBOARD_TAB, "gallery": GALLERY_TAB, "data": DATA_TAB,
+            "learn": LEARN_TAB, "teach": TEACH_HASH, "glossary": "glossary-",  # #teach, #glossary-<term>: Learn
             "panels": [tab.value for tab in PANEL_TABS],
             "fields": list(fields.MAIN_FIELDS)}
 
@@ -151,7 +158,8 @@ def view_switch() -> dcc.RadioItems:
     return dcc.RadioItems(
         id=ID.VIEW, value=DASHBOARD_TAB, inline=True, className="view-switch", inputClassName="view-switch-input",
         options=[{"label": "Dashboard", "value": DASHBOARD_TAB}, {"label": "Paper figures", "value": GALLERY_TAB},
-                 {"label": "About the model", "value": ABOUT_TAB}, {"label": "Your data", "value": DATA_TAB}],
+                 {"label": "About the model", "value": ABOUT_TAB}, {"label": "Your data", "value": DATA_TAB},
+                 {"label": "Learn", "value": LEARN_TAB}],
     )
 
 
@@ -205,6 +213,10 @@ def build_layout() -> html.Div:
         dcc.Store(id=ID.APPLIED_STORE, storage_type="memory"),
         dcc.Store(id=ID.TAB_NAMES, data=tab_names()),
         dcc.Store(id=ID.PAPER_FIGURE, storage_type="memory"),
+        dcc.Store(id=ID.LEARN_MODE, storage_type="memory"),
+        dcc.Store(id=ID.LESSON_SUMMARY, data=lesson_summary()),
+        dcc.Store(id=ID.LESSON_STORE, storage_type="memory"),
+        dcc.Store(id=ID.PINS_STORE, storage_type="memory"),
         *[dcc.Store(id=ids.commit_store(tab.value), storage_type="memory") for tab in PANEL_TABS],
         *[dcc.Store(id=ids.drawn_store(tab.value), storage_type="memory") for tab in PANEL_TABS],
         dcc.Download(id=ID.DOWNLOAD),
@@ -217,7 +229,8 @@ def build_layout() -> html.Div:
             dismissible(ID.NOTICES, ID.NOTICES_BOX, "notices"),
         ]),
         view_switch(),
-        html.Div([paper_figure_banner(), dashboard_tab(state)], id=ID.DASHBOARD_VIEW),
+        html.Div([start_here(), lesson_banner(), paper_figure_banner(), dashboard_tab(state)], id=ID.DASHBOARD_VIEW),
+        html.Div(id=ID.LEARN_VIEW, hidden=True, className="learn-view"),
         html.Div(id=ID.GALLERY_VIEW, hidden=True, className="gallery-view"),
         html.Div(data_view(), id=ID.DATA_VIEW, hidden=True, className="data-view"),
         html.Div(id=ID.ABOUT_VIEW, hidden=True, className="about-view"),
@@ -225,8 +238,9 @@ def build_layout() -> html.Div:
 
 
 def validation_layout() -> html.Div:
-    """The page plus what the Your data view creates while open (its forms, the mapping dialog): Dash checks
-    every callback's ids against it, in the browser too (``app.validation_layout``)."""
+    """The page plus what the Your data and Learn views create while open (forms, the mapping dialog, a lesson
+    step): Dash checks every callback's ids against it, in the browser too (``app.validation_layout``)."""
     slots = form_slots()
     return html.Div([build_layout(), *slots["fit"], slots["map"], *slots["sweep"],
-                     mapping_dialog("file", ["a"], None, {}, None, None)])
+                     mapping_dialog("file", ["a"], None, {}, None, None), *animate_controls(),
+                     learn_view(LESSONS, LESSONS[0].id, 1)])

@@ -3,7 +3,8 @@
 One callback may send a larger body: Download all carries the images the browser rendered
 for the zip (``components/export.py`` caps them, ``IMAGE_LIMITS``: at most 6 MiB of images,
 so a request of at most 9 MiB with base64 and the state), and a fit job's start request
-carries its datasets (``components/jobs/requests.py``: at most 20_000 points, a 4 MiB cap).
+carries its datasets (``components/jobs/requests.py``: at most 20_000 points, a 4 MiB cap), and the Animate
+bar's export carries the PNGs of one panel's frames (the same image limits as Download all).
 Every other request keeps the general cap (``QDGAIN_MAX_BODY_BYTES``, 1 MiB). A callback body
 above the general cap is read (up to the larger cap) and its first bytes name its output; unless that is one of these it
 gets 413 before any JSON is parsed.
@@ -57,6 +58,13 @@ def data_body_limits() -> dict[str, int]:
     return limits()
 
 
+def animation_body_limits() -> dict[str, int]:
+    """The Animate bar's export (the PNGs of one panel's frames, within the same IMAGE_LIMITS): output -> cap."""
+    from components.callbacks.animate import export_output_text
+
+    return {export_output_text(): export_body_bytes()}
+
+
 def export_body_bytes() -> int:
     """Largest body of the Download-all request: its images (components/export.py IMAGE_LIMITS) plus the rest."""
     from components.export import IMAGE_LIMITS  # the export module imports the figures: only when installing
@@ -84,7 +92,8 @@ def install_request_limits(
     general = max_body_bytes
     server.config["MAX_CONTENT_LENGTH"] = general
     if large_outputs is None:
-        large_outputs = ({EXPORT_OUTPUT: export_body_bytes(), **job_body_limits(), **data_body_limits()}
+        large_outputs = ({EXPORT_OUTPUT: export_body_bytes(), **job_body_limits(), **data_body_limits(),
+                         **animation_body_limits()}
                          if callback_map is not None else {})
     largest = max([general, *large_outputs.values()])
 

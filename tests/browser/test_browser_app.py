@@ -230,6 +230,9 @@ def _positional(answer: dict, outputs) -> list:
     return [response.get(component_id, {}).get(prop) for component_id, prop in outputs]
 
 
+PINS = [{"name": "pin 1", "params": {"chi": 0.25}}]
+
+
 @pytest.mark.parametrize("case", ["open tab", "already drawn", "about view", "no revision"])
 def test_gate_mirror_matches_the_javascript(driver, base_url, case):
     from tests.support.browser_side import (
@@ -242,10 +245,10 @@ def test_gate_mirror_matches_the_javascript(driver, base_url, case):
     gate = registered_callbacks()["gate"]
     names = app_tab_names()
     inputs = [0.5 + i for i, _ in enumerate(names["fields"])] + [
-        None if case == "no revision" else {"params": {"chi": 0.5}}, 31, "stokes", "nm", "002-fig5b", "cuts",
+        None if case == "no revision" else {"params": {"chi": 0.5}}, 31, "stokes", "nm", "002-fig5b", PINS, "cuts",
         names["about"] if case == "about view" else names["dashboard"]]
     commit = {"numbers": dict(zip(names["fields"], inputs, strict=False)), "revision": inputs[len(names["fields"])],
-              "map_points": 31, "hold": "stokes", "view": {"energy_unit": "nm", "figure": "002-fig5b"}}
+              "map_points": 31, "hold": "stokes", "view": {"energy_unit": "nm", "figure": "002-fig5b", "pins": PINS}}
     drawn = [commit if case == "already drawn" and tab == "cuts" else None for tab in names["panels"]]
     client = FakeClient({**dict(zip(gate.inputs, inputs, strict=True)), **dict(zip(gate.state, drawn + [names],
                                                                                    strict=True))})

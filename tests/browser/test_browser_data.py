@@ -3,7 +3,6 @@ run a small fit with the embedded job manager, Apply it and see the URL and the 
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -15,12 +14,11 @@ from selenium.webdriver.common.by import By
 import qdgain_core as core
 from qdgain_core.data_files import dataset_to_csv
 from qdgain_core.datasets import make_dataset
-from tests.support.page import severe_logs, traces
-from tests.support.server_harness import gunicorn_server, wait_for
+from tests.support.page import ARTIFACTS, embedded_gunicorn, severe_logs, traces
+from tests.support.server_harness import wait_for
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TRUE_CHI = 0.9
 
 
@@ -65,10 +63,7 @@ def visible_text(driver, element_id: str) -> str:
 @pytest.fixture(scope="module")
 def base_url():
     """The project's gunicorn on loopback: the fit runs as a background job on the embedded manager."""
-    env = {**os.environ, "QDGAIN_ACCESS_LOG": "off"}
-    for name in ("QDGAIN_CELERY_BROKER", "QDGAIN_JOBS_DIR", "QDGAIN_CACHE_URL", "REDIS_URL"):
-        env.pop(name, None)
-    with gunicorn_server(env=env, workers=2) as server:
+    with embedded_gunicorn() as server:
         yield server.url
 
 
@@ -129,4 +124,14 @@ def test_upload_add_overlay_fit_apply(driver, base_url, tmp_path):
     names = [t["name"] for t in traces(driver, "spectra")]
     assert any("fit scale" in name for name in names), names
     shot(driver, "data-applied", 1440)
+    assert severe_logs(driver) == []
+
+    # a reload keeps the datasets and the fit's result (session storage), without running the fit again
+    driver.refresh()
+    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "input.view-switch-input[value='data']"),
+             what="the page after the reload")
+    open_view(driver, "data")
+    wait_for(lambda: "three_spectra.csv" in visible_text(driver, "data-list"), what="the dataset after a reload")
+    wait_for(lambda: "χ²/dof" in visible_text(driver, "fit-report"), what="the fit report after a reload")
+    assert f"{fitted:g}" in visible_text(driver, "fit-report") if fitted is not None else True
     assert severe_logs(driver) == []

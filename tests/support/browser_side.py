@@ -99,10 +99,10 @@ def gate_tabs(client: DashClient, callback: Callback, triggers: list[str]) -> di
     if not fields or len(tabs) != len(callback.outputs) or len(callback.state) != len(tabs) + 1:
         return {}
     values = [client.value(component_id, prop) for component_id, prop in callback.inputs]
-    revision, map_points, hold, energy_unit, figure, inner_tab, view = values[len(fields):len(fields) + 7]
+    revision, map_points, hold, energy_unit, figure, pins, inner_tab, view = values[len(fields):len(fields) + 8]
     commit = {"numbers": dict(zip(fields, values[:len(fields)], strict=False)), "revision": revision,
               "map_points": map_points, "hold": hold,
-              "view": {"energy_unit": energy_unit or None, "figure": figure or None}}
+              "view": {"energy_unit": energy_unit or None, "figure": figure or None, "pins": pins or None}}
     response = {}
     for tab, (store_id, prop), drawn in zip(tabs, callback.outputs, callback.state, strict=False):
         is_open = revision is not None and view == spec.get("dashboard") and inner_tab == tab

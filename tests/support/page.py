@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from tests.support.server_harness import wait_for
+from tests.support.server_harness import ROOT, ServerProcess, gunicorn_server, wait_for
+
+ARTIFACTS = Path(os.environ.get("QDGAIN_ARTIFACTS") or ROOT / "test-artifacts")
+EMBEDDED_ONLY = ("QDGAIN_CELERY_BROKER", "QDGAIN_JOBS_DIR", "QDGAIN_CACHE_URL", "REDIS_URL")
 
 # Plotly keeps base64-encoded arrays ({dtype, bdata}) in .data and decodes them into _inputArray.
 READ_TRACES = """
@@ -62,3 +68,22 @@ def net_trace(driver: Any) -> list[float]:
 def severe_logs(driver: Any) -> list[dict[str, Any]]:
     """Browser console entries at level SEVERE (errors)."""
     return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+@contextlib.contextmanager
+def embedded_gunicorn(workers: int = 2) -> Iterator[ServerProcess]:
+    """The project's gunicorn on loopback with the embedded cache and job manager (no external service)."""
+    env = {name: value for name, value in os.environ.items() if name not in EMBEDDED_ONLY}
+    with gunicorn_server(env={**env, "QDGAIN_ACCESS_LOG": "off"}, workers=workers) as server:
+        yield server
+
+
+def scrolled_shot(driver: Any, name: str, width: int, selector: str, back_to_px: int = 1440) -> None:
+    """Save ``ARTIFACTS/<name>-<width>.png`` at ``width`` px with ``selector``'s element at the top of the window."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    driver.set_window_size(width, 1000)
+    time.sleep(0.5)
+    driver.execute_script("document.querySelector(arguments[0]).scrollIntoView({block: 'start'});", selector)
+    time.sleep(0.4)
+    driver.save_screenshot(str(ARTIFACTS / f"{name}-{width}.png"))
+    driver.set_window_size(back_to_px, 1000)
