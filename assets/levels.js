@@ -267,6 +267,7 @@
         return values;
     }
 
+    var pending = null;  /* the latest picture waiting for its animation frame */
     window.qdgainLevels = {model: model, draw: draw, split: split, liveValues: liveValues};
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         qdgain_levels: {
@@ -282,7 +283,18 @@
                 });
                 var bySlider = triggered.some(function (id) { return id.indexOf("slider-") === 0; });
                 var values = liveValues(data.fields, args.slice(0, count), args.slice(count), data.sliders, bySlider);
-                if (values) { draw(container, data, values, unit || "meV"); }
+                if (!values) { return; }
+                /* Drawn in the next animation frame, once per frame however many drag events arrive: the
+                   renderer sends the spectra request first, and the SVG never delays it. */
+                var first = pending === null;
+                pending = {container: container, data: data, values: values, unit: unit || "meV"};
+                if (first) {
+                    window.requestAnimationFrame(function () {
+                        var job = pending;
+                        pending = null;
+                        draw(job.container, job.data, job.values, job.unit);
+                    });
+                }
             },
         },
     });
